@@ -1,0 +1,1 @@
+"""One module per command; `tasks.py` wraps each in an invoke task."""

@@ -1,0 +1,384 @@
+"""`invoke bench`: what entity linking adds to a Pelican build.
+
+Builds a synthetic site (``articles`` articles made of sentences from the
+project's own articles, so they mention real entities at a realistic
+density) with a registry padded to ``aliases`` names and aliases, three ways,
+each in a fresh ``python -m pelican`` process:
+
+* ``stock``: Pelican with no plugin;
+* ``linked``: Pelican plus only the entity part of the editorial plugin
+  (registry load, matcher, Markdown extension, entity pages);
+* ``linked-small``: the same with the project's own small registry, to show
+  that the cost does not grow with the registry.
+
+Each configuration is built ``repeat`` times, interleaved; what counts is
+the CPU time (user + system) of the Pelican process, the least of the
+repeats: wall time on a shared 2-core machine moves by tens of percent. It also times the
+Markdown conversion alone with and without the extension, in-process, to
+give the per-article cost without Pelican's fixed costs.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TextIO
+
+ENTITY_ONLY_PLUGIN = '''"""Bench only: the entity part of the editorial plugin, nothing else."""
+import sys
+
+sys.path.insert(0, {plugins!r})
+
+from pelican import signals
+
+from editorial.entities import wiring
+
+
+def register():
+    signals.initialized.connect(wiring.add_extension)
+    signals.get_generators.connect(wiring.get_generators)
+'''
+# Same imports (the editorial package, PyYAML, pyahocorasick), nothing connected.
+ENTITY_OFF_PLUGIN = ENTITY_ONLY_PLUGIN.split("def register", 1)[0] + "def register():\n    pass\n"
+
+_SYLLABLES = (
+    "ka", "lo", "mi", "ra", "tu", "ve", "xo", "zan", "bel", "dor", "fin", "gul",
+    "hap", "jer", "kos", "lum", "nar", "pim", "qua", "rov", "sil", "tek",
+)  # fmt: skip
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+
+
+def synthetic_registry(base: str, aliases: int, rng: random.Random) -> str:
+    """The project's registry plus invented entities up to ``aliases`` forms."""
+    lines = [base.rstrip(), "", "# --- synthetic (bench) ---"]
+    types = ["person", "organization", "place", "legislation", "event", "other"]
+    used: set[str] = set()
+    count = base.count("\n  name:") * 2
+    index = 0
+    while count < aliases:
+        index += 1
+        entity_type = types[index % len(types)]
+        while True:
+            words = [_word(rng) for _ in range(rng.randint(1, 3))]
+            name = " ".join(words)
+            acronym = "".join(w[0] for w in words) + str(index)
+            if name not in used:
+                break
+        used.add(name)
+        lines += [
+            f"synthetic-{index}:",
+            f"  name: {name}",
+            f"  type: {entity_type}",
+            f"  aliases: [{acronym}]",
+            f"  description: Synthetic entity number {index}.",
+            f"  url: https://example.org/{index}",
+        ]
+        count += 2
+    return "\n".join(lines) + "\n"
+
+
+def synthetic_articles(content: Path, sources: list[Path], count: int, rng: random.Random) -> None:
+    """``count`` articles, each made of the sentences of one of ``sources``
+    (shuffled, some repeated, one sentence from another source), so that an
+    article mentions about as many entities as a real one does."""
+    by_source: list[list[str]] = []
+    for source in sources:
+        body = source.read_text(encoding="utf-8").split("\n\n", 1)[-1]
+        sentences = []
+        for paragraph in body.split("\n\n"):
+            if paragraph.startswith("#"):
+                continue
+            sentences += [s for s in re.split(r"(?<=[.!?”])\s+", paragraph.strip()) if s]
+        by_source.append(sentences)
+    for number in range(count):
+        sentences = list(rng.choice(by_source))
+        rng.shuffle(sentences)
+        sentences.append(rng.choice(rng.choice(by_source)))
+        paragraphs = []
+        while sentences:
+            take = rng.randint(2, 4)
+            paragraphs.append(" ".join(sentences[:take]))
+            sentences = sentences[take:]
+        year = 2015 + number % 10
+        text = (
+            f"Title: Synthetic article {number}\n"
+            f"Date: {year}-{1 + number % 12:02d}-{1 + number % 28:02d} {number % 24:02d}:00\n"
+            f"Category: Bench\nTags: bench\nSummary: Synthetic article {number}.\n\n"
+            + "\n\n".join(paragraphs)
+            + "\n"
+        )
+        (content / f"article-{number:05d}.md").write_text(text, encoding="utf-8")
+
+
+_REGISTRY_FILE = {"linked-small": "entities-small.yml"}
+_PLUGINS = {
+    "stock": [],
+    "plugin-only": ["entities_off"],
+    "pages-only": ["entities_only"],
+    "linked": ["entities_only"],
+    "linked-small": ["entities_only"],
+}
+# pages-only: mentions found and counted, entity pages written, no links inserted.
+_LINK_MODE = {"pages-only": "none"}
+
+
+def _build(root: Path, site: Path, config: str, output: Path) -> float:
+    overrides = {
+        "PATH": str(site / "content"),
+        "THEME": str(root / "theme"),
+        "PLUGIN_PATHS": [str(root / "plugins"), str(site / "plugins")],
+        "PLUGINS": _PLUGINS[config],
+        "ENTITY_CACHE_DIR": str(site / "cache"),
+        "ENTITY_LINK_MODE": _LINK_MODE.get(config, "first"),
+        "ENTITIES_FILE": str(site / _REGISTRY_FILE.get(config, "entities.yml")),
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+        "DELETE_OUTPUT_DIRECTORY": False,
+    }  # fmt: skip
+    command = [
+        sys.executable, "-m", "pelican", str(site / "content"),
+        "-s", str(root / "pelicanconf.py"), "-o", str(output),
+        "--log-handler", "plain", "--fatal", "errors",
+        "-e", *(f"{k}={json.dumps(v)}" for k, v in overrides.items()),
+    ]  # fmt: skip
+    shutil.rmtree(output, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run(command, cwd=site, capture_output=True, text=True, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        raise RuntimeError(f"{config} build failed:\n{result.stdout}\n{result.stderr}")
+    # CPU time (user + system) of the Pelican process: unlike wall time, it
+    # hardly moves when other work shares the machine.
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _markdown_only(site: Path, registry_file: Path, repeat: int) -> tuple[float, float, int]:
+    """Seconds to convert every article without and with the extension."""
+    import markdown
+
+    from editorial.entities.extension import EntityExtension
+    from editorial.entities.linker import Linker, link_factory
+    from editorial.entities.matcher import Matcher
+    from editorial.entities.registry import load_registry
+
+    registry = load_registry(registry_file)
+    linker = Linker(registry, Matcher(registry), link_factory(lambda e: f"/entities/{e.id}/"))
+    sources = [p.read_text(encoding="utf-8") for p in sorted((site / "content").glob("*.md"))]
+    best = {False: float("inf"), True: float("inf")}
+    for _ in range(repeat):
+        for linked in (False, True):
+            extensions = ["extra", "meta"] + ([EntityExtension(linker)] if linked else [])
+            start = time.process_time()
+            for source in sources:
+                markdown.Markdown(extensions=extensions).convert(source)
+            best[linked] = min(best[linked], time.process_time() - start)
+    return best[False], best[True], len(sources)
+
+
+def _matcher_scaling(site: Path, registry_file: Path) -> list[tuple[int, float]]:
+    """Seconds for the matcher alone over all article text, by registry size."""
+    from editorial.entities.matcher import Matcher
+    from editorial.entities.registry import Registry, load_registry
+
+    full = load_registry(registry_file)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((site / "content").glob("*.md"))]
+    rows = []
+    entities = list(full.entities.items())
+    for size in (15, 150, 1500, len(entities)):
+        registry = Registry(dict(entities[:size]))
+        matcher = Matcher(registry)
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            for text in texts:
+                matcher.candidates(text)
+            best = min(best, time.process_time() - start)
+        rows.append((registry.alias_count, best))
+    return rows
+
+
+COMPONENTS_SCRIPT = r"""
+import json, sys, time
+sys.path.insert(0, {plugins!r})
+from pelican import Pelican
+from pelican.settings import read_settings
+from editorial.entities import extension, wiring
+
+spent = {{}}
+
+def timed(owner, name, label):
+    original = getattr(owner, name)
+    def wrapper(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.process_time() - start
+    setattr(owner, name, wrapper)
+
+timed(wiring, "load_state", "registry (from the cache)")
+timed(extension._EntityTreeprocessor, "run", "linking, in the Markdown tree")
+timed(wiring.EntitiesGenerator, "generate_context", "mentions index, article lists")
+timed(wiring.EntitiesGenerator, "generate_output", "entity pages and index")
+settings = read_settings({settings!r}, override=json.loads(sys.argv[1]))
+start = time.process_time()
+Pelican(settings).run()
+spent["whole build"] = time.process_time() - start
+print(json.dumps(spent))
+"""
+
+
+def _components(root: Path, site: Path) -> dict[str, float]:
+    """CPU seconds inside each entity hook during one in-process build
+    ("whole build" excludes interpreter start-up and imports)."""
+    overrides = {
+        "PATH": str(site / "content"),
+        "OUTPUT_PATH": str(site / "out-components"),
+        "THEME": str(root / "theme"),
+        "PLUGIN_PATHS": [str(root / "plugins"), str(site / "plugins")],
+        "PLUGINS": ["entities_only"],
+        "ENTITIES_FILE": str(site / "entities.yml"),
+        "ENTITY_CACHE_DIR": str(site / "cache"),
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+    }
+    script = COMPONENTS_SCRIPT.format(
+        plugins=str(root / "plugins"), settings=str(root / "pelicanconf.py")
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(overrides)],
+        cwd=site, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise RuntimeError(f"component build failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _density(output: Path) -> tuple[float, float]:
+    pages = [p for p in output.glob("20*/*/index.html")]
+    links = sum(p.read_text(encoding="utf-8").count('<a class="entity entity-') for p in pages)
+    listed = sum(p.read_text(encoding="utf-8").count('<li><a class="entity"') for p in pages)
+    return links / max(len(pages), 1), listed / max(len(pages), 1)
+
+
+def _registry_costs(registry_file: Path, cache_dir: Path) -> tuple[float, float]:
+    from editorial.entities import wiring
+    from editorial.entities.matcher import Matcher
+    from editorial.entities.registry import load_registry
+
+    start = time.process_time()
+    Matcher(load_registry(registry_file))
+    parse = time.process_time() - start
+    settings = {"ENTITIES_FILE": str(registry_file), "ENTITY_CACHE_DIR": str(cache_dir),
+                "PATH": str(registry_file.parent / "content")}  # fmt: skip
+    wiring.load_state(settings)  # make sure the cache is there
+    start = time.process_time()
+    wiring.load_state(settings)
+    return parse, time.process_time() - start
+
+
+def run(
+    root: Path,
+    *,
+    articles: int = 1000,
+    aliases: int = 20000,
+    repeat: int = 3,
+    keep: bool = False,
+    out: TextIO = sys.stdout,
+) -> int:
+    rng = random.Random(20240611)
+    site = Path(tempfile.mkdtemp(prefix="entity-bench-"))
+    try:
+        (site / "content").mkdir()
+        plugins = {"entities_only": ENTITY_ONLY_PLUGIN, "entities_off": ENTITY_OFF_PLUGIN}
+        for name, code in plugins.items():
+            (site / "plugins" / name).mkdir(parents=True)
+            (site / "plugins" / name / "__init__.py").write_text(
+                code.format(plugins=str(root / "plugins"))
+            )
+        base = (root / "content" / "entities.yml").read_text(encoding="utf-8")
+        (site / "entities-small.yml").write_text(base, encoding="utf-8")
+        (site / "entities.yml").write_text(synthetic_registry(base, aliases, rng), "utf-8")
+        sources = sorted(p for p in (root / "content").rglob("*.md") if "pages" not in p.parts)
+        synthetic_articles(site / "content", sources, articles, rng)
+        print(f"Synthetic site: {articles} articles, registry {aliases} names and aliases "
+              f"({site})", file=out, flush=True)  # fmt: skip
+
+        configs = ["stock", "plugin-only", "pages-only", "linked", "linked-small"]
+        times: dict[str, list[float]] = {c: [] for c in configs}
+        # Warm the OS file cache and the registry cache (see _registry_costs
+        # for what a build pays after the registry changed).
+        _build(root, site, "linked", site / "out-warmup")
+        _build(root, site, "linked-small", site / "out-warmup")
+        for round_ in range(repeat):
+            for config in configs:
+                seconds = _build(root, site, config, site / f"out-{config}")
+                times[config].append(seconds)
+                print(f"  round {round_ + 1}: {config:<13} {seconds:7.3f} s CPU",
+                      file=out, flush=True)  # fmt: skip
+        best = {c: min(v) for c, v in times.items()}
+        stock = best["stock"]
+        base = best["plugin-only"]
+        print("\nWhole build (CPU seconds, least of the repeats, fresh process including "
+              "Python start-up):", file=out)  # fmt: skip
+        for config in configs:
+            print(f"  {config:<13} {best[config]:7.3f} s  {best[config] / articles * 1000:6.2f} "
+                  f"ms/article  {(best[config] - stock) / stock * 100:+6.1f}% vs stock  "
+                  f"{(best[config] - base) / base * 100:+6.1f}% vs plugin-only",
+                  file=out)  # fmt: skip
+
+        links, mentioned = _density(site / "out-linked")
+        print(f"\nDensity: {links:.1f} entity links and {mentioned:.1f} mentioned entities per "
+              "article page", file=out)  # fmt: skip
+        plain, linked, n = _markdown_only(site, site / "entities.yml", repeat)
+        print(f"\nMarkdown conversion only ({n} articles, {aliases}-alias registry):", file=out)
+        print(f"  without linking {plain / n * 1000:6.3f} ms/article", file=out)
+        print(f"  with linking    {linked / n * 1000:6.3f} ms/article "
+              f"(+{(linked - plain) / n * 1000:.3f} ms, "
+              f"{(linked - plain) / n / (stock / articles) * 100:.1f}% of a stock build's "
+              "time per article)", file=out)  # fmt: skip
+
+        print("\nMatcher alone over all article sources, by registry size:", file=out)
+        for size, seconds in _matcher_scaling(site, site / "entities.yml"):
+            print(f"  {size:>6} names and aliases: {seconds / n * 1000:6.3f} ms/article", file=out)
+        runs = [_components(root, site) for _ in range(repeat)]
+        parts = {key: min(run[key] for run in runs) for key in runs[0]}
+        whole = parts.pop("whole build")
+        print(f"\nInside one build (CPU, least of {repeat}; whole build {whole:.3f} s without "
+              "start-up):", file=out)  # fmt: skip
+        for label, seconds in parts.items():
+            print(f"  {label:<32} {seconds:6.3f} s  {seconds / articles * 1000:6.3f} ms/article"
+                  f"  {seconds / stock * 100:5.1f}% of the stock build", file=out)  # fmt: skip
+        total = sum(parts.values())
+        print(f"  {'all entity work':<32} {total:6.3f} s  {total / articles * 1000:6.3f} ms/article"
+              f"  {total / stock * 100:5.1f}% of the stock build", file=out)  # fmt: skip
+        parse, cached = _registry_costs(site / "entities.yml", site / "cache")
+        print(f"\nRegistry ({aliases} names and aliases): parse, validate and build the matcher "
+              f"{parse * 1000:.0f} ms (first build after a change); from the cache "
+              f"{cached * 1000:.0f} ms", file=out)  # fmt: skip
+        pages_part = (best["pages-only"] - base) / base * 100
+        links_part = (best["linked"] - best["pages-only"]) / base * 100
+        print(f"\nBreakdown: finding and counting mentions, entity pages and index: "
+              f"{pages_part:+.1f}%; inserting the links (and Pelican resolving them): "
+              f"{links_part:+.1f}%", file=out)  # fmt: skip
+        ratio = (best["linked"] - base) / base * 100
+        print(f"\nEntity linking (links, entity pages, index) adds {ratio:.1f}% to the build "
+              f"of {articles} articles with a {aliases}-alias registry "
+              f"({'under' if ratio < 5 else 'OVER'} the 5% budget); "
+              f"{(best['linked'] - stock) / stock * 100:.1f}% counting the plugin's imports.",
+              file=out)  # fmt: skip
+        return 0
+    finally:
+        if not keep:
+            shutil.rmtree(site, ignore_errors=True)

@@ -1,0 +1,332 @@
+"""Linking mentions inside an element tree, the way an editor would.
+
+Pure: works on :mod:`xml.etree.ElementTree` elements (Python-Markdown's
+tree), knows nothing of Pelican. :func:`link_tree` walks text and tails in
+document order, skipping the no-link zones, and splits a text node only to
+insert ``<a>`` elements: every character outside the inserted tags stays as
+it was, including Python-Markdown's placeholders for raw HTML and character
+references (``&amp;``).
+
+The rules (README, "Entity linking"):
+
+* leftmost, longest match wins (``Pakistan Telecommunication Authority``,
+  not ``Pakistan`` inside it); whole words only (the matcher);
+* the first mention of an entity is linked (``mode="first"``), or every
+  mention (``"all"``), or none (``"none"``); later mentions are counted;
+* ``Full Name (ACRONYM)`` and ``Full Name's (ACRONYM)`` are one mention;
+* a person's surname alone counts only once the full name has appeared;
+* nothing inside headings, links, code, preformatted text, scripts, styles;
+  attributes (image alt text, raw HTML) are never looked at.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from editorial.entities.matcher import SHORT, Matcher
+from editorial.entities.registry import Entity, Registry
+
+MODES = ("first", "all", "none")
+
+NO_LINK_TAGS = frozenset(
+    {
+        "a", "code", "pre", "kbd", "samp", "var", "script", "style", "textarea",
+        "h1", "h2", "h3", "h4", "h5", "h6", "svg", "math", "button", "select",
+        "option", "title", "head", "iframe", "object",
+    }
+)  # fmt: skip
+
+# Between "Full Name" and "(ACRONYM)": an optional possessive and the parenthesis.
+_PAREN_OPEN = re.compile(r"(?:['\u2019]s)?[^\S\n]*\n?[^\S\n]*\(\s*")
+_PAREN_CLOSE = re.compile(r"\s*\)")
+_STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
+_RAW_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """One entity in one article: how often it is mentioned, whether linked."""
+
+    id: str
+    count: int
+    linked: bool
+
+
+@dataclass
+class LinkState:
+    """What an article has mentioned so far (entity id -> count, in first-seen order)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    linked: set[str] = field(default_factory=set)
+    last_seen: dict[str, int] = field(default_factory=dict)
+    # Python-Markdown's stash of raw HTML (placeholder number -> HTML), so a
+    # raw <a href>...</a> or <code>...</code> in the text is a no-link zone too.
+    raw_html: Callable[[int], str] | None = None
+    raw_depth: int = 0
+    _tick: int = 0
+
+    def mentions(self) -> tuple[EntityMention, ...]:
+        return tuple(
+            EntityMention(entity_id, count, entity_id in self.linked)
+            for entity_id, count in self.counts.items()
+        )
+
+    def see(self, entity_id: str) -> None:
+        self.counts[entity_id] = self.counts.get(entity_id, 0) + 1
+        self._tick += 1
+        self.last_seen[entity_id] = self._tick
+
+
+MakeLink = Callable[[Entity, str], etree.Element]
+
+
+def href_template(template: str) -> Callable[[Entity], str]:
+    """``"/entities/{id}/"`` -> a function giving each entity's href."""
+    return lambda entity: template.format(id=entity.id, type=entity.type)
+
+
+class LinkFactory:
+    """``<a class="entity entity-TYPE" data-entity="ID" href="..." title="...">``.
+
+    ``href(entity)`` gives the link target. A class, not a closure, so that a
+    linker can be pickled.
+    """
+
+    def __init__(self, href: Callable[[Entity], str]) -> None:
+        self.href = href
+
+    def __call__(self, entity: Entity, text: str) -> etree.Element:
+        element = etree.Element("a")
+        element.set("class", f"entity entity-{entity.type}")
+        element.set("data-entity", entity.id)
+        element.set("href", self.href(entity))
+        if entity.description:
+            element.set("title", entity.description)
+        element.text = text
+        return element
+
+
+link_factory = LinkFactory
+
+
+class Linker:
+    """Links one article's tree; build one :class:`Matcher` per site build and
+    one :class:`Linker` (cheap) per article or reuse it with a fresh state."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        matcher: Matcher,
+        make_link: MakeLink,
+        *,
+        mode: str = "first",
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"entity link mode {mode!r}: use one of {', '.join(MODES)}")
+        self.registry = registry
+        self.matcher = matcher
+        self.make_link = make_link
+        self.mode = mode
+
+    def link_tree(self, root: etree.Element, state: LinkState | None = None) -> LinkState:
+        """Link mentions under ``root`` in place; return what was mentioned.
+
+        The text nodes outside the no-link zones are collected in document
+        order and searched in one pass (joined by NUL, which no name contains
+        and which is a word boundary); each node is then split only if it
+        holds a mention to link.
+        """
+        state = state or LinkState()
+        if root.tag in NO_LINK_TAGS:
+            return state
+        slots: list[tuple[etree.Element, etree.Element | None, int]] = []
+        texts: list[str] = []
+        if root.text:
+            slots.append((root, None, -1))
+            texts.append(root.text)
+        for block, child in enumerate(root):
+            _collect(child, root, block, slots, texts)
+        if not slots:
+            return state
+        joined = "\x00".join(texts)
+        found = self.matcher.scan(joined)
+        count = len(found)
+        index = 0  # next candidate
+        offset = 0  # of the current text in ``joined``
+        block = -1
+        for (owner, parent, slot_block), text in zip(slots, texts, strict=True):
+            if slot_block != block:
+                block = slot_block
+                state.raw_depth = 0  # unbalanced raw HTML never spans blocks
+            limit = offset + len(text)
+            first = index
+            while index < count and found[index][0] < limit:
+                index += 1
+            if index > first or state.raw_depth or "\x02" in text:
+                lead, links = self._split(text, state, found[first:index], offset)
+                if links:
+                    _place(owner, parent, lead, links)
+            offset = limit + 1
+        return state
+
+    def link_text(self, text: str, state: LinkState) -> tuple[str, list[etree.Element]]:
+        """Split ``text`` into a leading string and link elements whose tails
+        carry the rest; counts every mention in ``state``."""
+        return self._split(text, state, self.matcher.scan(text), 0)
+
+    def _split(
+        self, text: str, state: LinkState, found: list[tuple], base: int
+    ) -> tuple[str, list[etree.Element]]:
+        blocked = _raw_zones(text, state) if "\x02" in text or state.raw_depth else None
+        accepted = self.select(text, state, found, blocked, base)
+        if not accepted:
+            return text, []
+        links: list[etree.Element] = []
+        lead = ""
+        position = 0
+        for start, end, entity_id in accepted:
+            link = self.make_link(self.registry.get(entity_id), text[start:end])
+            if links:
+                links[-1].tail = text[position:start]
+            else:
+                lead = text[position:start]
+            links.append(link)
+            position = end
+        links[-1].tail = text[position:] or None
+        return lead, links
+
+    def select(
+        self,
+        text: str,
+        state: LinkState,
+        found: list[tuple],
+        blocked: list[tuple[int, int]] | None = None,
+        base: int = 0,
+    ) -> list[tuple[int, int, str]]:
+        """Of the matcher's candidates for ``text`` (:meth:`Matcher.scan`
+        tuples, positions ``base`` too far right), the mentions to link as
+        (start, end, entity id); every mention is counted in ``state``."""
+        accepted: list[tuple[int, int, str]] = []
+        last_end = 0
+        previous: tuple[str, int] | None = None  # (entity id, end) of the last mention
+        counts = state.counts
+        link_all = self.mode == "all"
+        link_first = self.mode == "first"
+        for start, neg_end, ids, kind in found:
+            start -= base
+            if start < last_end:
+                continue
+            end = -neg_end - base
+            if blocked and any(s < end and start < e for s, e in blocked):
+                continue
+            if kind == SHORT:
+                entity_id = _resolve_short(ids, state)
+                if entity_id is None:
+                    continue  # "Clegg" before "Nick Clegg": not (yet) a mention
+            else:
+                entity_id = ids[0]
+            last_end = end
+            if (
+                previous
+                and previous[0] == entity_id
+                and _in_parentheses(text, previous[1], start, end)
+            ):
+                previous = None  # "Full Name (ACRONYM)": one mention
+                continue
+            previous = (entity_id, end)
+            first = entity_id not in counts
+            state.see(entity_id)
+            if link_all or (link_first and first):
+                state.linked.add(entity_id)
+                accepted.append((start, end, entity_id))
+        return accepted
+
+
+def _resolve_short(ids: tuple[str, ...], state: LinkState) -> str | None:
+    """A surname names the person whose full name came before (the latest, if several)."""
+    seen = [i for i in ids if i in state.counts]
+    if not seen:
+        return None
+    return max(seen, key=lambda i: state.last_seen.get(i, 0))
+
+
+def _collect(
+    element: etree.Element,
+    parent: etree.Element,
+    block: int,
+    slots: list[tuple[etree.Element, etree.Element | None, int]],
+    texts: list[str],
+) -> None:
+    """Text slots in document order: (element, None) is element.text,
+    (element, parent) is element.tail."""
+    if isinstance(element.tag, str) and element.tag not in NO_LINK_TAGS:
+        if element.text:
+            slots.append((element, None, block))
+            texts.append(element.text)
+        for child in element:
+            _collect(child, element, block, slots, texts)
+    if element.tail:
+        slots.append((element, parent, block))
+        texts.append(element.tail)
+
+
+def _place(
+    owner: etree.Element,
+    parent: etree.Element | None,
+    lead: str,
+    links: list[etree.Element],
+) -> None:
+    """Put ``lead`` where the text was and the links (carrying the rest as
+    their tails) right after it."""
+    if parent is None:  # owner.text
+        owner.text = lead
+        for index, link in enumerate(links):
+            owner.insert(index, link)
+    else:  # owner.tail
+        owner.tail = lead
+        position = list(parent).index(owner) + 1
+        for offset, link in enumerate(links):
+            parent.insert(position + offset, link)
+
+
+def _in_parentheses(text: str, after: int, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` the "(ACRONYM)" right after a mention ending at ``after``?"""
+    opening = _PAREN_OPEN.match(text, after)
+    if not opening or opening.end() != start:
+        return False
+    return _PAREN_CLOSE.match(text, end) is not None
+
+
+def _raw_zones(text: str, state: LinkState) -> list[tuple[int, int]]:
+    """Ranges of ``text`` inside raw-HTML no-link tags (``<a href>``, ``<code>``),
+    following the stash placeholders; updates ``state.raw_depth``."""
+    zones: list[tuple[int, int]] = []
+    zone_start = 0 if state.raw_depth else None
+    lookup = state.raw_html
+    for match in _STASHED.finditer(text):
+        if lookup is None:
+            break
+        try:
+            raw = str(lookup(int(match.group(1))))
+        except (IndexError, ValueError):
+            continue
+        for tag in _RAW_TAG.finditer(raw):
+            closing, name, selfclosing = tag.group(1), tag.group(2).lower(), tag.group(3)
+            if name not in NO_LINK_TAGS or selfclosing:
+                continue
+            if closing:
+                if state.raw_depth:
+                    state.raw_depth -= 1
+                    if not state.raw_depth and zone_start is not None:
+                        zones.append((zone_start, match.end()))
+                        zone_start = None
+            else:
+                if not state.raw_depth:
+                    zone_start = match.start()
+                state.raw_depth += 1
+    if state.raw_depth and zone_start is not None:
+        zones.append((zone_start, len(text)))
+    return zones

@@ -1,0 +1,225 @@
+"""Entity pages and per-article entity lists, from the mentions in metadata.
+
+Pure: articles are duck-typed (``metadata``, ``date``, ``title``,
+``source_path``), so the same code serves the build and the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from editorial.entities.extension import mentions_from_metadata
+from editorial.entities.registry import TYPES, Entity, Registry
+
+TYPE_LABELS = {
+    "person": ("Person", "People"),
+    "organization": ("Organisation", "Organisations"),
+    "place": ("Place", "Places"),
+    "legislation": ("Law or regulation", "Laws and regulations"),
+    "event": ("Event", "Events"),
+    "other": ("Other", "Other"),
+}
+SCHEMA_TYPES = {
+    "person": "Person",
+    "organization": "Organization",
+    "place": "Place",
+    "legislation": "Legislation",
+    "event": "Event",
+    "other": "Thing",
+}
+
+
+@dataclass(eq=False)
+class MentionRef:
+    """One article in an entity page's list: what the template shows, with
+    the article's URL computed once per build (Pelican computes ``url`` on
+    every access, which adds up over thousands of list entries)."""
+
+    content: Any
+    count: int
+    url: str
+    title: str
+    date: Any
+    locale_date: str
+    iso_date: str
+
+
+@dataclass(eq=False)
+class EntityPage:
+    """What a template needs about one entity: its registry fields, its page's
+    URL, and the content that mentions it (articles newest first)."""
+
+    entity: Entity
+    url: str
+    save_as: str
+    articles: list[Any] = field(default_factory=list)
+    pages: list[Any] = field(default_factory=list)
+    counts: dict[int, int] = field(default_factory=dict)  # id(content) -> mentions
+    refs: list[MentionRef] = field(default_factory=list)
+
+    # Registry fields, for templates
+    @property
+    def id(self) -> str:
+        return self.entity.id
+
+    @property
+    def name(self) -> str:
+        return self.entity.name
+
+    @property
+    def type(self) -> str:
+        return self.entity.type
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS[self.entity.type][0]
+
+    @property
+    def description(self) -> str:
+        return self.entity.description
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return self.entity.aliases
+
+    @property
+    def external_url(self) -> str:
+        return self.entity.url
+
+    @property
+    def wikidata(self) -> str:
+        return self.entity.wikidata
+
+    @property
+    def wikidata_url(self) -> str:
+        return self.entity.wikidata_url
+
+    @property
+    def same_as(self) -> list[str]:
+        return [u for u in (self.entity.url, self.entity.wikidata_url) if u]
+
+    @property
+    def jsonld(self) -> dict[str, Any]:
+        """A schema.org ``mentions`` item."""
+        data: dict[str, Any] = {"@type": SCHEMA_TYPES[self.entity.type], "name": self.name}
+        if self.description:
+            data["description"] = self.description
+        if self.same_as:
+            data["sameAs"] = self.same_as if len(self.same_as) > 1 else self.same_as[0]
+        return data
+
+    @property
+    def mentioned(self) -> bool:
+        return bool(self.articles or self.pages)
+
+    def mention_count(self, content: Any) -> int:
+        """How often ``content`` mentions this entity (surnames included)."""
+        if isinstance(content, MentionRef):
+            return content.count
+        return self.counts.get(id(content), 0)
+
+    @property
+    def article_list(self) -> list[MentionRef]:
+        """``articles`` as :class:`MentionRef` rows (set by :func:`add_refs`)."""
+        return self.refs
+
+    def add(self, content: Any, count: int, is_article: bool) -> None:
+        if id(content) in self.counts:
+            return
+        self.counts[id(content)] = count
+        (self.articles if is_article else self.pages).append(content)
+
+
+@dataclass
+class EntityIndex:
+    """Every mentioned entity's page, and the entity list of each content item."""
+
+    pages: dict[str, EntityPage]  # registry order, mentioned entities only
+    by_content: dict[int, list[EntityPage]]  # id(content) -> pages, first mention first
+
+    def for_content(self, content: Any) -> list[EntityPage]:
+        return self.by_content.get(id(content), [])
+
+    def grouped(self) -> list[tuple[str, str, list[EntityPage]]]:
+        """(type, plural label, pages by name) for each type that has any."""
+        groups = []
+        for entity_type in TYPES:
+            members = [p for p in self.pages.values() if p.type == entity_type]
+            if members:
+                members.sort(key=lambda p: p.name.casefold())
+                groups.append((entity_type, TYPE_LABELS[entity_type][1], members))
+        return groups
+
+
+def build_index(
+    registry: Registry,
+    articles: Iterable[Any],
+    pages: Iterable[Any] = (),
+    *,
+    url: str = "entities/{id}/",
+    save_as: str = "entities/{id}/index.html",
+) -> EntityIndex:
+    """Collect the mentions that articles and pages carry in their metadata."""
+    all_pages: dict[str, EntityPage] = {}
+    by_content: dict[int, list[EntityPage]] = {}
+
+    def page_for(entity: Entity) -> EntityPage:
+        page = all_pages.get(entity.id)
+        if page is None:
+            page = all_pages[entity.id] = EntityPage(
+                entity, url.format(id=entity.id), save_as.format(id=entity.id)
+            )
+        return page
+
+    # Sorted once, so that every entity page's list comes out newest first.
+    articles = sorted(articles, key=_newest_first)
+    pages = sorted(pages, key=lambda c: str(getattr(c, "title", "")))
+    for is_article, items in ((True, articles), (False, pages)):
+        for content in items:
+            listed = []
+            for mention in mentions_from_metadata(_metadata(content)):
+                entity = registry.get(mention.id)
+                if entity is None:
+                    continue  # stale metadata; cannot happen with the cache keyed by registry
+                page = page_for(entity)
+                page.add(content, mention.count, is_article)
+                listed.append(page)
+            by_content[id(content)] = listed
+
+    ordered = {e.id: all_pages[e.id] for e in registry if e.id in all_pages}
+    return EntityIndex(ordered, by_content)
+
+
+def add_refs(index: EntityIndex, keep: Any = None) -> None:
+    """Give each page its ``refs``: its articles (only those for which
+    ``keep(article)`` is true, if given) as template rows, newest first."""
+    memo: dict[int, tuple[str, str, Any, str, str]] = {}
+    for page in index.pages.values():
+        if keep is not None:
+            page.articles = [a for a in page.articles if keep(a)]
+        refs = []
+        for article in page.articles:
+            row = memo.get(id(article))
+            if row is None:
+                date = getattr(article, "date", None)
+                row = memo[id(article)] = (
+                    str(getattr(article, "url", "")),
+                    str(getattr(article, "title", "")),
+                    date,
+                    str(getattr(article, "locale_date", "")),
+                    date.isoformat() if date is not None else "",
+                )
+            refs.append(MentionRef(article, page.counts.get(id(article), 0), *row))
+        page.refs = refs
+
+
+def _metadata(content: Any) -> Mapping[str, Any]:
+    return getattr(content, "metadata", None) or {}
+
+
+def _newest_first(article: Any) -> tuple:
+    date = getattr(article, "date", None)
+    stamp = date.timestamp() if date is not None and hasattr(date, "timestamp") else 0.0
+    return (-stamp, str(getattr(article, "title", "")))

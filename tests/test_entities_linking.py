@@ -1,0 +1,290 @@
+"""Entity linking rules: a table of Markdown input -> expected HTML, and
+property tests (hypothesis) that linking only ever inserts tags."""
+
+from __future__ import annotations
+
+import html.parser
+import re
+import xml.etree.ElementTree as etree
+from pathlib import Path
+
+import markdown
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from editorial.entities.extension import META_KEY, EntityExtension, render
+from editorial.entities.linker import Linker, LinkState, href_template, link_factory
+from editorial.entities.matcher import Matcher
+from editorial.entities.registry import load_registry
+
+DATA = Path(__file__).parent / "data" / "entities"
+REGISTRY = load_registry(DATA / "registry.yml")
+MATCHER = Matcher(REGISTRY)
+
+
+def linker(mode: str = "first") -> Linker:
+    return Linker(REGISTRY, MATCHER, link_factory(href_template("/entities/{id}/")), mode=mode)
+
+
+def convert(source: str, mode: str = "first") -> str:
+    return render(source, linker(mode))[0]
+
+
+def A(entity_id: str, text: str | None = None) -> str:
+    """The link the linker makes for `entity_id` (test registry: no descriptions but Meta's)."""
+    entity = REGISTRY.get(entity_id)
+    title = ' title="Owner of Facebook &amp; Instagram, &quot;the metaverse company&quot;."'
+    return (
+        f'<a class="entity entity-{entity.type}" data-entity="{entity_id}" '
+        f'href="/entities/{entity_id}/"{title if entity.description else ""}>'
+        f"{entity.name if text is None else text}</a>"
+    )
+
+
+# (id, Markdown source, expected HTML)
+CASES = [
+    ("first-mention", "Meta met Pakistan. Meta left Pakistan.",
+     f"<p>{A('meta')} met {A('pakistan')}. Meta left Pakistan.</p>"),
+    ("later-paragraphs-plain", "Meta.\n\nMeta again.",
+     f"<p>{A('meta')}.</p>\n<p>Meta again.</p>"),
+    ("longest-match", "The Pakistan Telecommunication Authority of Pakistan.",
+     f"<p>The {A('pta')} of {A('pakistan')}.</p>"),
+    ("part-of-word", "Metaverse, metadata, DSAs, Pakistani and UNGAs.",
+     "<p>Metaverse, metadata, DSAs, Pakistani and UNGAs.</p>"),
+    ("acronym-case-sensitive", "The pta, Pta and dsa.", "<p>The pta, Pta and dsa.</p>"),
+    ("name-case-sensitive", "meta and META.", "<p>meta and META.</p>"),
+    ("mixed-case-acronym", "The MeitY said.", f"<p>The {A('meity', 'MeitY')} said.</p>"),
+    ("possessive-curly", "Meta’s plan.", f"<p>{A('meta')}’s plan.</p>"),
+    ("possessive-straight", "The PTA's order.", f"<p>The {A('pta', 'PTA')}'s order.</p>"),
+    ("apostrophe-inside-word", "Meta'verse is not Meta.", f"<p>Meta'verse is not {A('meta')}.</p>"),
+    ("full-name-then-acronym",
+     "The Pakistan Telecommunication Authority (PTA) said the PTA would act.",
+     f"<p>The {A('pta')} (PTA) said the PTA would act.</p>"),
+    ("possessive-full-name-then-acronym",
+     "The United Nations General Assembly’s (UNGA) 77th session.",
+     f"<p>The {A('unga')}’s (UNGA) 77th session.</p>"),
+    ("acronym-first", "The PTA, or Pakistan Telecommunication Authority.",
+     f"<p>The {A('pta', 'PTA')}, or Pakistan Telecommunication Authority.</p>"),
+    ("overlap-longest-wins", "The EU–US Data Privacy Framework and the EU.",
+     f"<p>The {A('dpf')} and the {A('eu', 'EU')}.</p>"),
+    ("hyphen-is-a-boundary", "Meta-owned apps.", f"<p>{A('meta')}-owned apps.</p>"),
+    ("line-break-in-name", "Minister Bilawal Bhutto\nZardari met Nick\nClegg.",
+     f"<p>Minister {A('bilawal-bhutto-zardari', 'Bilawal Bhutto' + chr(10) + 'Zardari')} "
+     f"met {A('nick-clegg', 'Nick' + chr(10) + 'Clegg')}.</p>"),
+    ("surname-after-full-name", "Nick Clegg spoke. Clegg added more.",
+     f"<p>{A('nick-clegg')} spoke. Clegg added more.</p>"),
+    ("surname-before-full-name", "Clegg spoke. Then Nick Clegg left.",
+     f"<p>Clegg spoke. Then {A('nick-clegg')} left.</p>"),
+    ("heading", "# Meta in Pakistan\n\nMeta.",
+     f"<h1>Meta in Pakistan</h1>\n<p>{A('meta')}.</p>"),
+    ("existing-link", "[Meta](https://meta.com) and Meta.",
+     f'<p><a href="https://meta.com">Meta</a> and {A("meta")}.</p>'),
+    ("inline-code", "`Meta` and Meta.", f"<p><code>Meta</code> and {A('meta')}.</p>"),
+    ("code-block", "    Meta in code\n\nMeta.",
+     f"<pre><code>Meta in code\n</code></pre>\n<p>{A('meta')}.</p>"),
+    ("image-alt", "![Meta logo](m.png) Meta.",
+     f'<p><img alt="Meta logo" src="m.png" /> {A("meta")}.</p>'),
+    ("raw-html-attribute", '<span title="Meta">x</span> Pakistan.',
+     f'<p><span title="Meta">x</span> {A("pakistan")}.</p>'),
+    ("raw-html-link", '<a href="/x">Meta and **Pakistan**</a> Meta.',
+     f'<p><a href="/x">Meta and <strong>Pakistan</strong></a> {A("meta")}.</p>'),
+    ("raw-html-code", "<code>Meta</code> Meta.", f"<p><code>Meta</code> {A('meta')}.</p>"),
+    ("raw-html-block", "<div>Meta</div>\n\nMeta.", f"<div>Meta</div>\n\n<p>{A('meta')}.</p>"),
+    ("emphasis", "*Meta* and **Pakistan**.",
+     f"<p><em>{A('meta')}</em> and <strong>{A('pakistan')}</strong>.</p>"),
+    ("html-entities", "AT&amp;T, AT&T, Meta &amp; Pakistan &lt;3",
+     f"<p>AT&amp;T, {A('att', 'AT&amp;T')}, {A('meta')} &amp; {A('pakistan')} &lt;3</p>"),
+    ("lists-and-tables", "* Meta\n\n| Pakistan |\n|---|\n| Meta |",
+     f"<ul>\n<li>{A('meta')}</li>\n</ul>\n<table>\n<thead>\n<tr>\n<th>{A('pakistan')}</th>\n"
+     "</tr>\n</thead>\n<tbody>\n<tr>\n<td>Meta</td>\n</tr>\n</tbody>\n</table>"),
+    ("two-spaces", "Nick  Clegg spoke.", f"<p>{A('nick-clegg', 'Nick  Clegg')} spoke.</p>"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("source", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_linking_rules(source, expected):
+    assert convert(source) == expected
+
+
+def test_every_mention_mode():
+    html = convert("The Pakistan Telecommunication Authority (PTA) said the PTA would.", "all")
+    assert html == f"<p>The {A('pta')} (PTA) said the {A('pta', 'PTA')} would.</p>"
+    html = convert("Nick Clegg spoke. Clegg added.", "all")
+    assert html == f"<p>{A('nick-clegg')} spoke. {A('nick-clegg', 'Clegg')} added.</p>"
+
+
+def test_no_link_mode_still_counts_mentions():
+    html, mentions = render("Meta met Meta in Pakistan.", linker("none"))
+    assert html == "<p>Meta met Meta in Pakistan.</p>"
+    assert [(m.id, m.count, m.linked) for m in mentions] == [
+        ("meta", 2, False),
+        ("pakistan", 1, False),
+    ]
+
+
+def test_mentions_count_surnames_and_merge_acronym_after_full_name():
+    source = (
+        "Nick Clegg met the Pakistan Telecommunication Authority (PTA).\n\n"
+        "Clegg said the PTA's rules were clear. Clegg left.\n\n# Clegg\n\n`Clegg`"
+    )
+    _, mentions = render(source, linker())
+    assert [(m.id, m.count, m.linked) for m in mentions] == [
+        ("nick-clegg", 3, True),
+        ("pta", 2, True),
+    ]
+
+
+def test_surname_alone_is_not_a_mention():
+    _, mentions = render("Clegg said so.", linker())
+    assert mentions == ()
+
+
+def test_summary_conversion_is_not_linked():
+    """Pelican converts Summary with the same Markdown instance, after reset()
+    and with the meta preprocessor removed: no links there, and the body's
+    mentions stay in Meta."""
+    md = markdown.Markdown(extensions=["extra", "meta", EntityExtension(linker())])
+    body = md.convert("Title: x\nSummary: Meta in Pakistan\n\nMeta in Pakistan.")
+    meta = md.Meta
+    assert A("meta") in body
+    md.preprocessors.deregister("meta")
+    md.reset()
+    assert md.convert("Meta in Pakistan") == "<p>Meta in Pakistan</p>"
+    assert [m.id for m in meta[META_KEY][0]] == ["meta", "pakistan"]
+
+
+def test_same_markdown_instance_links_each_document():
+    md = markdown.Markdown(extensions=["extra", "meta", EntityExtension(linker())])
+    assert A("meta") in md.convert("Meta.")
+    md.reset()
+    assert A("meta") in md.convert("Meta again.")
+
+
+def test_link_title_and_attribute_order():
+    html = convert("Meta.")
+    assert html.startswith(
+        '<p><a class="entity entity-organization" data-entity="meta" href="/entities/meta/" '
+        'title="Owner of Facebook &amp; Instagram, &quot;the metaverse company&quot;.">Meta</a>'
+    )
+
+
+# --- properties ------------------------------------------------------------
+
+NAMES = [form for entity in REGISTRY for form in entity.forms] + ["Clegg"]
+WORDS = ["the", "Metaverse", "metadata", "DSAs", "Pakistani", "said", "x", "A", "Q", "2021"]
+PUNCT = [" ", " ", " ", ", ", ". ", "’s ", "'s ", " (", ") ", "\n", "-", " & ", " &amp; ", " < "]
+
+token = st.one_of(st.sampled_from(NAMES), st.sampled_from(WORDS), st.sampled_from(PUNCT))
+plain = st.lists(token, max_size=12).map("".join)
+
+
+WRAPPERS = [
+    "*{}*", "**{}**", "`{}`", "[{}](https://example.org/)", "<b>{}</b>",
+    '<a href="/x">{}</a>', '<span title="Meta Pakistan">{}</span>', "<code>{}</code>",
+    "<em>{}</em>", "![{}](i.png)",
+]  # fmt: skip
+
+
+def _wrap(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.tuples(st.sampled_from(WRAPPERS), inner).map(
+        lambda pair: pair[0].format(pair[1].strip() or "x")
+    )
+
+
+inline = st.recursive(plain, lambda inner: st.lists(st.one_of(plain, _wrap(inner)), max_size=4)
+                      .map(" ".join), max_leaves=12)  # fmt: skip
+documents = st.lists(
+    st.one_of(inline, inline.map(lambda s: "## " + s.replace("\n", " ")), st.just("")),
+    min_size=1,
+    max_size=4,
+).map("\n\n".join)
+
+OUR_LINK = re.compile(
+    r'<a class="entity entity-[a-z]+" data-entity="[a-z0-9-]+" href="[^"]*"'
+    r'(?: title="[^"]*")?>([^<]*)</a>'
+)
+
+
+class _LinkDepth(html.parser.HTMLParser):
+    """Records how many links enclose each entity link (and each link in one)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = 0
+        self.entity_depths: list[int] = []
+        self.inside_entity = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            if self.inside_entity:
+                self.entity_depths.append(-1)  # a link inside our link
+            if dict(attrs).get("data-entity"):
+                self.entity_depths.append(self.depth)
+                self.inside_entity = self.depth + 1
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self.depth -= 1
+            if self.inside_entity and self.depth == self.inside_entity - 1:
+                self.inside_entity = 0
+
+
+PROPERTY_SETTINGS = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@PROPERTY_SETTINGS
+@given(documents, st.sampled_from(["first", "all"]))
+def test_linking_only_inserts_tags(source, mode):
+    """Removing our <a> tags gives exactly what Markdown makes without linking:
+    not one character outside the inserted tags changed."""
+    plain_html = markdown.Markdown(extensions=["extra", "meta"]).convert(source)
+    linked_html, mentions = render(source, linker(mode))
+    assert OUR_LINK.sub(r"\1", linked_html) == plain_html
+    if mode == "first":
+        ids = re.findall(r'data-entity="([a-z0-9-]+)"', linked_html)
+        assert len(ids) == len(set(ids))
+        assert {m.id for m in mentions if m.linked} == set(ids)
+
+
+@PROPERTY_SETTINGS
+@given(documents)
+def test_links_never_nest(source):
+    """An entity link is never inside a link (Markdown or raw HTML), nor holds one
+    (links the author nested themselves are theirs)."""
+    linked_html, _ = render(source, linker("all"))
+    parser = _LinkDepth()
+    parser.feed(linked_html)
+    assert all(depth == 0 for depth in parser.entity_depths), linked_html
+
+
+def _random_tree(draw_texts: list[str], shape: list[int]) -> etree.Element:
+    root = etree.Element("div")
+    parents = [root]
+    tags = ["p", "em", "a", "code", "h2", "strong", "span"]
+    for index, text in enumerate(draw_texts):
+        choice = shape[index % len(shape)]
+        parent = parents[choice % len(parents)]
+        element = etree.SubElement(parent, tags[choice % len(tags)])
+        element.text = text
+        element.tail = draw_texts[-index - 1]
+        parents.append(element)
+    return root
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(plain, min_size=1, max_size=8), st.lists(st.integers(0, 50), min_size=1))
+def test_tree_text_is_unchanged(texts, shape):
+    """On any element tree: the text, read in document order, is the same
+    before and after linking, and no link is inside a link, heading or code."""
+    root = _random_tree(texts, shape)
+    before = "".join(root.itertext())
+    linker("all").link_tree(root, LinkState())
+    assert "".join(root.itertext()) == before
+    for zone in root.iter():
+        if zone.tag in {"a", "code", "h2"}:
+            inner = [e for e in zone.iter() if e is not zone and e.get("data-entity")]
+            assert not inner

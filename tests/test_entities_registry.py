@@ -1,0 +1,205 @@
+"""The entity registry: the shipped file is valid; every kind of error names
+the file and line; a broken registry stops the build and loses nothing."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import subprocess
+import sys
+
+import pytest
+from support import ROOT, copy_project
+
+from editorial.entities.registry import (
+    TYPES,
+    RegistryError,
+    load_registry,
+    parse_registry,
+)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def test_shipped_registry_is_valid():
+    registry = load_registry(ROOT / "content" / "entities.yml", "content/entities.yml")
+    assert len(registry) >= 40
+    for entity in registry:
+        assert SLUG.match(entity.id)
+        assert entity.type in TYPES
+        assert entity.name and entity.description
+        assert entity.url.startswith("https://")
+
+
+def test_fields_are_read():
+    registry = parse_registry(
+        "pta:\n"
+        "  name: Pakistan Telecommunication Authority\n"
+        "  type: organization\n"
+        "  aliases: [PTA, 'P.T.A.']\n"
+        "  description: The regulator.\n"
+        "  url: https://www.pta.gov.pk/\n"
+        "  wikidata: Q1234\n"
+        "no:\n"  # YAML 1.1 would read an unquoted "no" as false; ids and names stay text
+        "  name: No\n"
+        "  type: other\n"
+    )
+    pta = registry.get("pta")
+    assert pta.aliases == ("PTA", "P.T.A.")
+    assert pta.line == 1
+    assert pta.wikidata_url == "https://www.wikidata.org/wiki/Q1234"
+    assert registry.get("no").name == "No"
+    assert registry.get("no").line == 8
+
+
+VALID = "  name: Meta\n  type: organization\n"
+
+# (case id, registry text, line, message fragment)
+ERRORS = [
+    ("bad-yaml", "meta:\n  name: Meta\n  type: [organization\n", 4, "invalid YAML"),
+    ("bad-yaml-indent", "meta:\n  name: Meta\n type: organization\n", 3, "invalid YAML"),
+    ("not-a-mapping", "- meta\n- pta\n", 1, "must be a mapping"),
+    ("missing-name", "meta:\n  type: organization\n", 1, "missing required field 'name'"),
+    ("empty-name", "meta:\n  name: ''\n  type: organization\n", 2,
+     "missing required field 'name'"),
+    ("missing-type", "\nmeta:\n  name: Meta\n", 2, "missing required field 'type'"),
+    ("unknown-type", "meta:\n  name: Meta\n  type: company\n", 3, "unknown type 'company'"),
+    ("alias-claimed-twice",
+     f"meta:\n{VALID}  aliases: [FB]\nfacebook:\n  name: Facebook\n  type: other\n"
+     "  aliases: [FB]\n", 8, "alias 'FB' of entity 'facebook' is already claimed by entity "
+     "'meta' (line 4)"),
+    ("name-claimed-as-alias",
+     f"meta:\n{VALID}facebook:\n  name: Facebook\n  type: other\n  aliases: [Meta]\n", 7,
+     "alias 'Meta' of entity 'facebook' is already claimed"),
+    ("empty-alias", f"meta:\n{VALID}  aliases: [FB, '']\n", 4, "an alias is empty"),
+    ("null-alias", f"meta:\n{VALID}  aliases:\n    - FB\n    -\n", 6, "an alias is empty"),
+    ("aliases-not-a-list", f"meta:\n{VALID}  aliases: FB\n", 4, "aliases must be a list"),
+    ("id-not-a-slug", f"Meta_Platforms:\n{VALID}", 1, "is not a slug"),
+    ("id-with-spaces", f"meta platforms:\n{VALID}", 1, "is not a slug"),
+    ("url-not-http", f"meta:\n{VALID}  url: ftp://example.org/meta\n", 4,
+     "is not an http(s) address"),
+    ("url-without-scheme", f"meta:\n{VALID}  url: www.meta.com\n", 4,
+     "is not an http(s) address"),
+    ("bad-wikidata", f"meta:\n{VALID}  wikidata: 380\n", 4, "is not a Wikidata id"),
+    ("unknown-field", f"meta:\n{VALID}  alias: [FB]\n", 4, "unknown field 'alias'"),
+    ("duplicate-id", f"meta:\n{VALID}meta:\n{VALID}", 4, "defined twice"),
+    ("fields-not-a-mapping", "meta: Meta\n", 1, "expected its fields"),
+    ("multi-line-description", f"meta:\n{VALID}  description: |\n    one\n    two\n", 4,
+     "single line"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"), [c[1:] for c in ERRORS], ids=[c[0] for c in ERRORS]
+)
+def test_registry_errors_name_file_and_line(text, line, message):
+    with pytest.raises(RegistryError) as raised:
+        parse_registry(text, "content/entities.yml")
+    assert f"content/entities.yml:{line}: " in str(raised.value)
+    assert message in str(raised.value)
+    assert "fix the registry and build again" in str(raised.value)
+
+
+def test_all_errors_are_reported_at_once():
+    text = "meta:\n  name: Meta\n  type: company\nBad:\n  name: X\n  type: other\n"
+    with pytest.raises(RegistryError) as raised:
+        parse_registry(text, "entities.yml")
+    assert [line for line, _ in raised.value.problems] == [3, 4]
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(RegistryError, match=r"missing\.yml:1: cannot read"):
+        load_registry(tmp_path / "missing.yml", "missing.yml")
+
+
+def test_invalid_utf8(tmp_path):
+    path = tmp_path / "entities.yml"
+    path.write_bytes(b"meta:\n  name: M\xe9ta\n  type: organization\n")
+    with pytest.raises(RegistryError, match=r"entities\.yml:2: not valid UTF-8"):
+        load_registry(path, "entities.yml")
+
+
+def test_broken_registry_stops_the_build_and_keeps_the_output(tmp_path):
+    """`invoke build` with a broken registry: Pelican exits non-zero with
+    `content/entities.yml:LINE: message`, and the previous output/ is untouched."""
+    project = copy_project(tmp_path / "project")
+    registry = project / "content" / "entities.yml"
+    text = registry.read_text(encoding="utf-8")
+    broken = text.replace("  type: person\n", "  type: human\n", 1)
+    line = broken[: broken.index("type: human")].count("\n") + 1
+    registry.write_text(broken, encoding="utf-8")
+    output = project / "output"
+    output.mkdir()
+    (output / "index.html").write_text("previous build", encoding="utf-8")
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.path.insert(0, 'plugins');"
+         "from pathlib import Path; from editorial.commands import build;"
+         "sys.exit(build.build(Path('.').resolve()))"],
+        cwd=project, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    assert f"content/entities.yml:{line}: entity " in log
+    assert "unknown type 'human'" in log
+    assert (output / "index.html").read_text(encoding="utf-8") == "previous build"
+    assert not list(project.glob(".output-*")), "staging directory left behind"
+
+
+def test_pelican_exits_non_zero_without_fatal(tmp_path):
+    """Even without --fatal, a broken registry is not a warning: nothing is built."""
+    project = copy_project(tmp_path / "project")
+    (project / "content" / "entities.yml").write_text("meta:\n  name: Meta\n", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py",
+         "-o", str(tmp_path / "out")],
+        cwd=project, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "content/entities.yml:1: entity 'meta': missing required field 'type'" in (result.stderr)
+    assert not (tmp_path / "out").exists()
+
+
+def test_registry_path_is_relative_to_the_project(tmp_path):
+    from editorial.entities.wiring import registry_path
+
+    path, explicit = registry_path({"PATH": str(tmp_path / "content")})
+    assert path == tmp_path.resolve() / "content" / "entities.yml"
+    assert not explicit
+    assert registry_path({"ENTITIES_FILE": None, "PATH": str(tmp_path)}) == (None, True)
+
+
+def test_missing_registry_turns_linking_off(tmp_path, caplog):
+    from editorial.entities.wiring import load_state
+
+    content = tmp_path / "content"
+    content.mkdir()
+    with caplog.at_level(logging.INFO, logger="pelican.editorial.entities"):
+        assert load_state({"PATH": str(content)}) is None
+        assert caplog.records[-1].levelno == logging.INFO
+        assert load_state({"PATH": str(content), "ENTITIES_FILE": "content/entities.yml"}) is None
+        assert caplog.records[-1].levelno == logging.WARNING
+    assert "entity linking is off" in caplog.records[-1].getMessage()
+
+
+def test_error_message_lists_what_to_do():
+    error = RegistryError("content/entities.yml", [(3, "entity 'x': missing required field")])
+    assert str(error).splitlines() == [
+        "content/entities.yml:3: entity 'x': missing required field",
+        "content/entities.yml: fix the registry and build again "
+        "(format: README, 'The entity registry')",
+    ]
+
+
+def test_cli_check(tmp_path):
+    from editorial.commands import entities as entities_cmd
+
+    project = copy_project(tmp_path / "project")
+    out, err = io.StringIO(), io.StringIO()
+    assert entities_cmd.run(project, out=out, err=err) == 0
+    assert "content/entities.yml:" not in err.getvalue()
+    assert "entities (" in out.getvalue() and ": OK" in out.getvalue()
+    (project / "content" / "entities.yml").write_text("x:\n  name: X\n  type: thing\n", "utf-8")
+    assert entities_cmd.run(project, out=out, err=err) == 1
+    assert "entities.yml:3: entity 'x': unknown type 'thing'" in err.getvalue()

@@ -1,0 +1,186 @@
+"""Entity linking in real builds of the repository's site: the seed article's
+links, the entity pages and index, absolute URLs when publishing, JSON-LD,
+and the content cache following the registry."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import parse_html
+from support import ROOT, copy_project
+
+from editorial.entities.registry import load_registry
+
+SEED = "2022/pakistan-foreign-minister-urges-meta-to-open-office/"
+SEED_LINKS = [
+    ("bilawal-bhutto-zardari", "Bilawal Bhutto Zardari"),
+    ("meta", "Meta"),
+    ("pakistan", "Pakistan"),
+    ("facebook", "Facebook"),
+    ("united-nations-general-assembly", "United Nations General Assembly"),
+    ("nick-clegg", "Nick Clegg"),
+    ("pakistan-online-content-rules-2021",
+     "Removal and Blocking of Unlawful Online Content (Procedure, Oversight and Safeguards) "
+     "Rules, 2021"),
+    ("pakistan-telecommunication-authority", "Pakistan Telecommunication Authority"),
+]  # fmt: skip
+REGISTRY = load_registry(ROOT / "content" / "entities.yml")
+
+
+def _resolve(built_site, page: str, href: str) -> Path:
+    target = (built_site.path(page).parent / href).resolve()
+    return target / "index.html" if href.endswith("/") else target
+
+
+def test_seed_article_links_the_first_mention_of_each_entity(soup, built_site):
+    body = soup(SEED).select_one(".post__body")
+    links = body.select("a.entity")
+    assert [(a["data-entity"], a.get_text()) for a in links] == SEED_LINKS
+    for link in links:
+        entity = REGISTRY.get(link["data-entity"])
+        assert link["class"] == ["entity", f"entity-{entity.type}"]
+        assert link["title"] == entity.description
+        assert _resolve(built_site, SEED, link["href"]).is_file(), link["href"]
+    # The first paragraph has the first "Meta"; the later ones are plain text.
+    first = body.find("p")
+    assert first.select_one('a[data-entity="meta"]') is not None
+    assert "Meta" in body.get_text().split("Meta", 1)[1]  # mentioned again, unlinked
+    # "PTA" right after the full name is part of that mention, not a link.
+    assert "Pakistan Telecommunication Authority</a> (PTA)" in str(body)
+
+
+def test_in_this_article_lists_the_entities(soup):
+    nav = soup(SEED).select_one("nav.entities")
+    assert nav is not None
+    assert [a.get_text() for a in nav.select("a")] == [name for _, name in SEED_LINKS]
+    assert nav.select_one("a")["href"] == "../../entities/bilawal-bhutto-zardari/"
+
+
+def test_no_links_in_summaries_headings_or_titles(built_site):
+    for path in built_site.html_files():
+        page = parse_html(path)
+        for zone in page.select(".article-card__summary, h1, h2, h3, title, code, pre"):
+            assert not zone.select("a.entity"), f"{path}: {zone}"
+        for link in page.select("a.entity a, a a.entity"):
+            raise AssertionError(f"nested link in {path}: {link}")
+
+
+def test_every_link_resolves(built_site):
+    for path in built_site.html_files():
+        text = path.read_text(encoding="utf-8")
+        assert "__entities__" not in text, path
+        for link in parse_html(path).select(".post__body a.entity"):
+            target = (path.parent / link["href"]).resolve() / "index.html"
+            assert target.is_file(), f"{path}: {link['href']}"
+
+
+def test_entity_page(soup):
+    page = soup("entities/nick-clegg/")
+    assert page.select_one("h1").get_text() == "Nick Clegg"
+    assert page.select_one(".listing-header__kind").get_text() == "Person"
+    assert REGISTRY.get("nick-clegg").description in page.select_one(".lede").get_text()
+    external = page.select_one("a.external")
+    assert external["href"] == "https://en.wikipedia.org/wiki/Nick_Clegg"
+    assert set(external["rel"]) == {"external", "noopener"}
+    items = page.select("ol.entity-articles > li")
+    assert [li.select_one("a")["href"] for li in items] == [
+        "../../2022/what-pakistans-platform-rules-ask/",  # newest first
+        "../../" + SEED,
+    ]
+    # The seed names him once in full and four times as "Clegg".
+    assert [li.select_one(".count").get_text() for li in items] == ["(1 mention)", "(5 mentions)"]
+    data = json.loads(page.select_one('script[type="application/ld+json"]').string)
+    assert data["@type"] == "Person" and data["name"] == "Nick Clegg"
+
+
+def test_entity_pages_exist_for_mentioned_entities_only(built_site):
+    mentioned = set()
+    for path in built_site.html_files():
+        if "/entities/" not in str(path):
+            links = parse_html(path).select("a.entity[data-entity]")
+            mentioned |= {a["data-entity"] for a in links}
+    pages = {p.parent.name for p in (built_site.output / "entities").glob("*/index.html")}
+    assert pages == mentioned
+    assert {entity_id for entity_id, _ in SEED_LINKS} <= pages
+
+
+def test_entity_articles_newest_first(soup):
+    page = soup("entities/meta/")
+    dates = [li.select_one("time")["datetime"] for li in page.select("ol.entity-articles > li")]
+    assert len(dates) == 3
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_entity_index_grouped_by_type(soup, built_site):
+    page = soup("entities/")
+    groups = {
+        section.select_one("h2").get_text(): [a.get_text() for a in section.select("li > a")]
+        for section in page.select("section.entity-group")
+    }
+    assert list(groups) == ["People", "Organisations", "Places", "Laws and regulations",
+                            "Events", "Other"]  # fmt: skip
+    assert groups["People"] == ["B. N. Srikrishna", "Bilawal Bhutto Zardari", "Nick Clegg"]
+    listed = sum(len(names) for names in groups.values())
+    assert listed == len(list((built_site.output / "entities").glob("*/index.html")))
+    for link in page.select("section.entity-group li > a"):
+        assert _resolve(built_site, "entities/", link["href"]).is_file()
+
+
+def test_published_links_are_absolute(published_site):
+    page = parse_html(published_site.path(SEED))
+    hrefs = [a["href"] for a in page.select(".post__body a.entity")]
+    assert hrefs and all(h.startswith("https://policy.example.org/entities/") for h in hrefs)
+    entity = parse_html(published_site.path("entities/meta/"))
+    assert entity.select_one("ol.entity-articles a")["href"].startswith(
+        "https://policy.example.org/20"
+    )
+
+
+def test_article_json_ld_mentions(soup):
+    scripts = soup(SEED).select('script[type="application/ld+json"]')
+    data = [json.loads(s.string) for s in scripts]
+    mentions = next(d["mentions"] for d in data if "mentions" in d)
+    by_name = {m["name"]: m for m in mentions}
+    assert list(by_name) == [name for _, name in SEED_LINKS]
+    assert by_name["Meta"]["@type"] == "Organization"
+    assert by_name["Meta"]["sameAs"] == [
+        "https://en.wikipedia.org/wiki/Meta_Platforms",
+        "https://www.wikidata.org/wiki/Q380",
+    ]
+    assert by_name["Nick Clegg"]["@type"] == "Person"
+
+
+def _build(project: Path, output: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output),
+         "--fatal", "errors",
+         "-e", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", "CHECK_MODIFIED_METHOD=\"mtime\"",
+         "EDITORIAL_FINDINGS_LEVEL=\"debug\""],
+        cwd=project, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def test_registry_change_invalidates_the_content_cache(tmp_path):
+    project = copy_project(tmp_path / "project")
+    registry = project / "content" / "entities.yml"
+    article = "2023/data-localisation-after-dpdp/index.html"
+    _build(project, tmp_path / "one")
+    first = parse_html(tmp_path / "one" / article)
+    assert first.select_one('a[data-entity="mastercard"]')["title"] == "US payment card network."
+    assert list((project / "cache").glob("entities-*")), "the reader cache is keyed by registry"
+
+    text = registry.read_text(encoding="utf-8")
+    text = text.replace("description: US payment card network.", "description: Card scheme.")
+    text = text.replace("  name: Reserve Bank of India\n", "  name: Reserve Bank Of India\n")
+    registry.write_text(text, encoding="utf-8")
+    _build(project, tmp_path / "two")
+    second = parse_html(tmp_path / "two" / article)
+    assert second.select_one('a[data-entity="mastercard"]')["title"] == "Card scheme."
+    # The old name no longer matches, and nothing else names the bank there.
+    assert second.select_one('a[data-entity="reserve-bank-of-india"]') is None
+    assert "Reserve Bank of India’s" in second.select_one(".post__body").get_text()

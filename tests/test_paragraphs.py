@@ -1,0 +1,57 @@
+"""Paragraph records: Markdown source in, (ordinal, line, text) out."""
+
+import pytest
+
+from editorial.paragraphs import ParagraphRecord, extract_paragraphs
+
+CASES = [
+    pytest.param(
+        "Title: T\nDate: 2024-01-01\n\nOne para\ncontinued.\n\nTwo.\n",
+        [(1, 4, "One para continued."), (2, 7, "Two.")],
+        id="metadata-lines-counted",
+    ),
+    pytest.param(
+        "# Heading\n\nBody text.\n\n## Sub\nRight under the heading.\n",
+        [(1, 3, "Body text."), (2, 6, "Right under the heading.")],
+        id="headings-are-not-paragraphs",
+    ),
+    pytest.param(
+        "Intro.\n\n* item one\n* item two\n\n1. first\n\n> quoted para\n\n    code block\n\nEnd.\n",
+        [(1, 1, "Intro."), (2, 12, "End.")],
+        id="lists-quotes-code-excluded",
+    ),
+    pytest.param(
+        "Same words here.\n\nOther.\n\nSame words here.\n",
+        [(1, 1, "Same words here."), (2, 3, "Other."), (3, 5, "Same words here.")],
+        id="identical-paragraph-gets-its-own-line",
+    ),
+    pytest.param(
+        "A [link](http://example.org) and **bold** &amp; `a<b` <em>raw</em>.\n",
+        [(1, 1, "A link and bold & a<b raw.")],
+        id="inline-markup-becomes-visible-text",
+    ),
+    pytest.param(
+        "<div>\nraw block\n</div>\n\nAfter.\n",
+        [(1, 5, "After.")],
+        id="raw-html-block-is-not-a-paragraph",
+    ),
+    pytest.param(
+        "```\nfenced\n```\n\n\tTabbed?\n\nPlain\r\nwindows\r\n",
+        [(1, 7, "Plain windows")],
+        id="fenced-code-tabs-crlf",
+    ),
+    pytest.param("", [], id="empty"),
+    pytest.param("Title: only metadata\n", [], id="metadata-only"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), CASES)
+def test_records(source, expected):
+    _, records = extract_paragraphs(source)
+    assert [(r.ordinal, r.line, r.text) for r in records] == expected
+
+
+def test_metadata_is_returned_without_records():
+    meta, records = extract_paragraphs("Title: Hello\nTags: a, b\n\nBody.\n")
+    assert meta == {"title": ["Hello"], "tags": ["a, b"]}
+    assert records == (ParagraphRecord(1, 4, "Body."),)
