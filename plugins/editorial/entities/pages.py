@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from editorial.entities.extension import mentions_from_metadata
@@ -100,9 +101,10 @@ class EntityPage:
     def same_as(self) -> list[str]:
         return [u for u in (self.entity.url, self.entity.wikidata_url) if u]
 
-    @property
+    @cached_property
     def jsonld(self) -> dict[str, Any]:
-        """A schema.org ``mentions`` item."""
+        """A schema.org ``mentions`` item (built once: every article that
+        mentions the entity embeds it)."""
         data: dict[str, Any] = {"@type": SCHEMA_TYPES[self.entity.type], "name": self.name}
         if self.description:
             data["description"] = self.description
