@@ -23,6 +23,7 @@ pass per article with hrefs computed once per site URL, costs almost nothing.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -243,6 +244,9 @@ def add_extension(pelican: Any) -> None:
         fail(RegistryError("pelicanconf.py", [(1, str(error))]))
     if state is None:
         return
+    # The registry lives as long as the build: keep its (for a large registry,
+    # hundreds of thousands of) objects out of every later garbage collection.
+    gc.freeze()
     settings[STATE_KEY] = state
     markdown_settings = settings.setdefault("MARKDOWN", {})
     extensions = markdown_settings.setdefault("extensions", [])

@@ -153,10 +153,24 @@ def verify(files: ModelFiles) -> None:
 
 
 class Encoder:
-    """Text -> L2-normalised sentence embeddings (float32, one row per text)."""
+    """Text -> L2-normalised sentence embeddings (float32, one row per text).
+
+    The files are verified at once; onnxruntime and the tokenizer are loaded
+    on the first `encode` (about 0.4 s of CPU), so a build whose paragraphs
+    are all in the embedding cache never pays for them.
+    """
 
     def __init__(self, files: ModelFiles, threads: int | None = None) -> None:
         verify(files)
+        self.files = files
+        self.model_id = files.model_id
+        self.threads = threads
+        self.dimension: int | None = None
+        self.embedded = 0  # texts run through the model (not served from a cache)
+        self._tokenizer = None
+        self._session = None
+
+    def _load(self) -> None:
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -164,24 +178,33 @@ class Encoder:
             raise ModelError(
                 f"the semantic backend needs onnxruntime and tokenizers ({error})"
             ) from error
-        self.files = files
-        self.model_id = files.model_id
         try:
-            self.tokenizer = Tokenizer.from_file(str(files.tokenizer))
-            self.tokenizer.no_padding()
-            self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+            tokenizer = Tokenizer.from_file(str(self.files.tokenizer))
+            tokenizer.no_padding()
+            tokenizer.enable_truncation(max_length=MAX_TOKENS)
             options = ort.SessionOptions()
-            options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 4)
+            options.intra_op_num_threads = self.threads or min(os.cpu_count() or 1, 4)
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
-            self.session = ort.InferenceSession(
-                str(files.model), sess_options=options, providers=["CPUExecutionProvider"]
+            session = ort.InferenceSession(
+                str(self.files.model), sess_options=options, providers=["CPUExecutionProvider"]
             )
         except Exception as error:  # broken file, wrong format
-            raise ModelError(f"cannot load the model from {files.label}: {error}") from error
-        self.input_names = {i.name for i in self.session.get_inputs()}
-        self.dimension: int | None = None
-        self.embedded = 0  # texts run through the model (not served from a cache)
+            raise ModelError(f"cannot load the model from {self.files.label}: {error}") from error
+        self._tokenizer, self._session = tokenizer, session
+        self.input_names = {i.name for i in session.get_inputs()}
+
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None:
+            self._load()
+        return self._tokenizer
+
+    @property
+    def session(self):
+        if self._session is None:
+            self._load()
+        return self._session
 
     def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
         if not texts:
