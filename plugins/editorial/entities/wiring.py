@@ -43,7 +43,7 @@ from editorial import settings as plugin_settings
 from editorial.entities.extension import EntityExtension
 from editorial.entities.linker import MODES, Linker, link_factory
 from editorial.entities.matcher import Matcher
-from editorial.entities.pages import EntityIndex, EntityPage, add_refs, build_index
+from editorial.entities.pages import EntityIndex, add_refs, build_index
 from editorial.entities.registry import (
     Entity,
     Registry,
@@ -426,18 +426,13 @@ class ArticleJsonLd:
 
     Built here rather than in article.html: the same expression there
     (``map``, ``striptags``, ``tojson`` over ~10 entities per article) cost
-    about 2% of a build of 1,000 articles. With Jinja's default policies
-    (``json.dumps`` with ``sort_keys``), each entity's item is serialised once
-    per build and reused by every article that mentions it: ``"mentions"``
-    sorts after the article's own keys, so the article's JSON is its own
-    fields followed by the items joined as ``json.dumps`` joins a list.
+    about 2% of a build of 1,000 articles; each entity's item is built once
+    (``EntityPage.jsonld`` is cached) and reused by every article.
     """
 
     def __init__(self, policies: Mapping[str, Any]) -> None:
         self.dumps = policies["json.dumps_function"]
         self.dumps_kwargs = dict(policies["json.dumps_kwargs"])
-        self.reuse_items = self.dumps is None and self.dumps_kwargs == {"sort_keys": True}
-        self._items: dict[str, str] = {}  # entity id -> its serialised mentions item
 
     def __call__(self, article: Any) -> Markup | str:
         """The JSON-LD of ``article``; "" when it mentions nothing."""
@@ -449,19 +444,9 @@ class ArticleJsonLd:
             "@type": "Article",
             "headline": Markup(str(article.title)).striptags(),
             "datePublished": article.date.isoformat(),
+            "mentions": [page.jsonld for page in entities],
         }
-        if not self.reuse_items:
-            data["mentions"] = [page.jsonld for page in entities]
-            return htmlsafe_json_dumps(data, dumps=self.dumps, **self.dumps_kwargs)
-        own = htmlsafe_json_dumps(data, sort_keys=True)
-        mentions = ", ".join(self._item(page) for page in entities)
-        return Markup(f'{own[:-1]}, "mentions": [{mentions}]}}')
-
-    def _item(self, page: EntityPage) -> str:
-        item = self._items.get(page.id)
-        if item is None:
-            item = self._items[page.id] = htmlsafe_json_dumps(page.jsonld, sort_keys=True)
-        return item
+        return htmlsafe_json_dumps(data, dumps=self.dumps, **self.dumps_kwargs)
 
 
 def _with_translations(items: list[Any]) -> list[Any]:
