@@ -14,7 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from editorial.entities.extension import META_KEY, EntityExtension, render
-from editorial.entities.linker import Linker, LinkState, href_template, link_factory
+from editorial.entities.linker import (
+    LINK_MARK,
+    Linker,
+    LinkState,
+    expand_links,
+    href_template,
+    link_factory,
+    mark_link,
+)
 from editorial.entities.matcher import Matcher
 from editorial.entities.registry import load_registry
 
@@ -167,6 +175,29 @@ def test_link_title_and_attribute_order():
         '<p><a class="entity entity-organization" data-entity="meta" href="/entities/meta/" '
         'title="Owner of Facebook &amp; Instagram, &quot;the metaverse company&quot;.">Meta</a>'
     )
+
+
+def test_links_stay_placeholders_until_expanded():
+    """What a Pelican build does: the Markdown output keeps placeholders
+    (Pelican's own link pass never sees our tags), and expanding them later
+    gives exactly the HTML that expanding in Markdown gives."""
+    source = "Meta & Pakistan: *Nick Clegg* met the Pakistan Telecommunication Authority."
+    md = markdown.Markdown(extensions=["extra", EntityExtension(linker(), expand=False)])
+    deferred = md.convert(source)
+    assert "<a" not in deferred
+    assert deferred.count(LINK_MARK) == 4
+    factory = link_factory(href_template("/entities/{id}/"))
+    expanded = expand_links(deferred, lambda entity_id: factory.opening(REGISTRY.get(entity_id)))
+    assert expanded == convert(source)
+    assert "&amp; " in expanded  # the serialiser escaped the text around and inside links
+
+
+def test_expanding_an_unknown_entity_leaves_its_text():
+    meta, pta = REGISTRY.get("meta"), REGISTRY.get("pta")
+    marked = f"{mark_link(meta, 'Meta')} and {mark_link(pta, 'PTA')}"
+    html = expand_links(marked, lambda entity_id: None if entity_id == "meta" else "<a>")
+    assert html == "Meta and <a>PTA</a>"
+    assert expand_links("no links here", lambda entity_id: "<a>") == "no links here"
 
 
 # --- properties ------------------------------------------------------------

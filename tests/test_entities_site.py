@@ -4,6 +4,7 @@ and the content cache following the registry."""
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -69,9 +70,11 @@ def test_no_links_in_summaries_headings_or_titles(built_site):
 
 
 def test_every_link_resolves(built_site):
+    for path in built_site.output.rglob("*"):
+        if path.suffix in {".html", ".xml", ".json", ".txt"}:
+            text = path.read_text(encoding="utf-8")
+            assert "\x02" not in text and "\x03" not in text, f"placeholder left in {path}"
     for path in built_site.html_files():
-        text = path.read_text(encoding="utf-8")
-        assert "__entities__" not in text, path
         for link in parse_html(path).select(".post__body a.entity"):
             target = (path.parent / link["href"]).resolve() / "index.html"
             assert target.is_file(), f"{path}: {link['href']}"
@@ -184,3 +187,13 @@ def test_registry_change_invalidates_the_content_cache(tmp_path):
     # The old name no longer matches, and nothing else names the bank there.
     assert second.select_one('a[data-entity="reserve-bank-of-india"]') is None
     assert "Reserve Bank of India’s" in second.select_one(".post__body").get_text()
+
+
+def test_feeds_carry_expanded_absolute_links(published_site):
+    """Feeds render content with the absolute SITEURL: the entity links in
+    them are expanded for it too."""
+    for feed in sorted((published_site.output / "feeds").glob("*.xml")):
+        text = feed.read_text(encoding="utf-8")
+        assert "\x02" not in text and "\x03" not in text, feed
+    feed = html.unescape((published_site.output / "feeds" / "all.atom.xml").read_text("utf-8"))
+    assert 'data-entity="meta" href="https://policy.example.org/entities/meta/"' in feed

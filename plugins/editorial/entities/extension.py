@@ -1,9 +1,22 @@
 """The Python-Markdown extension that links entity mentions (like ``abbr``).
 
 A tree processor runs after inline processing and after ``attr_list``,
-``abbr``, ``smarty`` and ``toc`` (priority 4), so it sees the final text and
-no later processor attaches attributes to, or nests anything around, our
-links. It stores what the article mentions in ``md.Meta`` under
+``abbr``, ``smarty``, ``toc`` and the editorial paragraph collector
+(priority 3), so it sees the final text and no later processor attaches
+attributes to, or nests anything around, our links.
+
+Each link is left in the text as a placeholder around the name
+(:func:`~editorial.entities.linker.mark_link`); the serialiser escapes the
+name and leaves the placeholder alone. With ``expand=True`` our
+postprocessor turns the placeholders into ``<a>`` tags; the Pelican wiring
+uses ``expand=False`` and expands them in each article's HTML when Pelican
+renders it, with the href for that page's site URL, after Pelican's own
+``{filename}`` pass (whose regular expression would otherwise backtrack
+through every link's attributes). Inserting ``<a>`` elements into the tree
+instead made the serialiser and the ``unescape`` tree processor spend some
+30 Python calls on each link, more than the matching itself (``invoke bench``).
+
+The tree processor stores what the article mentions in ``md.Meta`` under
 :data:`META_KEY` (like the paragraphs extension): Pelican copies ``Meta``
 into the article's metadata, so the mentions survive Pelican's reader cache
 and reach the site-wide step without re-reading the HTML.
@@ -22,12 +35,14 @@ from typing import Any
 
 import markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from editorial.entities.linker import EntityMention, Linker, LinkState
+from editorial.entities.linker import EntityMention, Linker, LinkState, expand_links, mark_link
 
 META_KEY = "editorial_entities"
-PRIORITY = 4  # after inline (20), attr_list (8), abbr (7), smarty (6), toc (5); before unescape (0)
+PRIORITY = 3  # after inline (20), attr_list (8), abbr (7), smarty (6), toc (5), paragraphs (4);
+# before unescape (0)
 
 
 class _EntityTreeprocessor(Treeprocessor):
@@ -44,7 +59,9 @@ class _EntityTreeprocessor(Treeprocessor):
             return  # Pelican converting Summary (or another formatted field)
         md.editorial_entity_meta = has_meta
         stash = md.htmlStash.rawHtmlBlocks
-        state = self.linker.link_tree(root, LinkState(raw_html=stash.__getitem__))
+        state = self.linker.link_tree(
+            root, LinkState(raw_html=stash.__getitem__), make_link=mark_link
+        )
         meta = getattr(md, "Meta", None)
         if meta is None:
             meta = md.Meta = {}
@@ -53,16 +70,35 @@ class _EntityTreeprocessor(Treeprocessor):
         meta[META_KEY] = [state.mentions()]
 
 
+class _LinkExpander(Postprocessor):
+    """Turns the tree processor's placeholders into ``<a>`` tags."""
+
+    def __init__(self, md: markdown.Markdown, linker: Linker) -> None:
+        super().__init__(md)
+        self.linker = linker
+
+    def opening(self, entity_id: str) -> str | None:
+        entity = self.linker.registry.get(entity_id)
+        return self.linker.make_link.opening(entity) if entity else None
+
+    def run(self, text: str) -> str:
+        return expand_links(text, self.opening)
+
+
 class EntityExtension(Extension):
     """Links the entities of ``linker``'s registry (see module docstring)."""
 
-    def __init__(self, linker: Linker, **kwargs: Any) -> None:
+    def __init__(self, linker: Linker, *, expand: bool = True, **kwargs: Any) -> None:
         self.linker = linker
+        self.expand = expand
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.registerExtension(self)
         md.treeprocessors.register(_EntityTreeprocessor(md, self.linker), META_KEY, PRIORITY)
+        if self.expand:
+            # After raw_html (30): a link holds no stash placeholder.
+            md.postprocessors.register(_LinkExpander(md, self.linker), META_KEY, 25)
 
     def reset(self) -> None:
         pass

@@ -26,6 +26,8 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from markdown.serializers import _escape_attrib_html
+
 from editorial.entities.matcher import SHORT, Matcher
 from editorial.entities.registry import Entity, Registry
 
@@ -44,6 +46,8 @@ _PAREN_OPEN = re.compile(r"(?:['\u2019]s)?[^\S\n]*\n?[^\S\n]*\(\s*")
 _PAREN_CLOSE = re.compile(r"\s*\)")
 _STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _RAW_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
+LINK_MARK = "\x02entity:"  # starts a link placeholder (see mark_link)
+_MARKED_LINK = re.compile("\x02entity:([^\x03]+)\x03(.*?)\x02/entity\x03", re.S)
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,9 @@ class LinkState:
         self.last_seen[entity_id] = self._tick
 
 
-MakeLink = Callable[[Entity, str], etree.Element]
+# A link for ``text`` naming ``entity``: an element to insert into the tree,
+# or a string to splice into the text node in place of ``text`` (mark_link).
+MakeLink = Callable[[Entity, str], "etree.Element | str"]
 
 
 def href_template(template: str) -> Callable[[Entity], str]:
@@ -91,22 +97,63 @@ def href_template(template: str) -> Callable[[Entity], str]:
 class LinkFactory:
     """``<a class="entity entity-TYPE" data-entity="ID" href="..." title="...">``.
 
-    ``href(entity)`` gives the link target. A class, not a closure, so that a
+    ``href(entity)`` gives the link target. Calling the factory makes an
+    element; :meth:`opening` gives the same start tag serialised, escaped
+    exactly as Python-Markdown's serialiser would (once per entity: the
+    href is fixed for the factory's life). A class, not a closure, so that a
     linker can be pickled.
     """
 
     def __init__(self, href: Callable[[Entity], str]) -> None:
         self.href = href
+        self._opening: dict[str, str] = {}  # entity id -> "<a ...>"
+
+    def attributes(self, entity: Entity) -> list[tuple[str, str]]:
+        attributes = [
+            ("class", f"entity entity-{entity.type}"),
+            ("data-entity", entity.id),
+            ("href", self.href(entity)),
+        ]
+        if entity.description:
+            attributes.append(("title", entity.description))
+        return attributes
 
     def __call__(self, entity: Entity, text: str) -> etree.Element:
-        element = etree.Element("a")
-        element.set("class", f"entity entity-{entity.type}")
-        element.set("data-entity", entity.id)
-        element.set("href", self.href(entity))
-        if entity.description:
-            element.set("title", entity.description)
+        element = etree.Element("a", dict(self.attributes(entity)))
         element.text = text
         return element
+
+    def opening(self, entity: Entity) -> str:
+        opening = self._opening.get(entity.id)
+        if opening is None:
+            pairs = "".join(f' {k}="{_escape_attrib_html(v)}"' for k, v in self.attributes(entity))
+            opening = self._opening[entity.id] = f"<a{pairs}>"
+        return opening
+
+
+def mark_link(entity: Entity, text: str) -> str:
+    """``text`` between placeholders naming ``entity``: a link that
+    :func:`expand_links` makes later, in the serialised HTML.
+
+    STX/ETX delimit it, as they do Python-Markdown's own placeholders: the
+    serialiser escapes the text between them and leaves them alone, and no
+    name can contain them.
+    """
+    return f"{LINK_MARK}{entity.id}\x03{text}\x02/entity\x03"
+
+
+def expand_links(html: str, opening: Callable[[str], str | None]) -> str:
+    """``html`` with each :func:`mark_link` placeholder replaced by
+    ``opening(entity_id)``, the text and ``</a>`` (just the text when
+    ``opening`` gives None)."""
+    if LINK_MARK not in html:
+        return html
+
+    def link(match: re.Match[str]) -> str:
+        start = opening(match.group(1))
+        return f"{start}{match.group(2)}</a>" if start else match.group(2)
+
+    return _MARKED_LINK.sub(link, html)
 
 
 link_factory = LinkFactory
@@ -131,15 +178,24 @@ class Linker:
         self.make_link = make_link
         self.mode = mode
 
-    def link_tree(self, root: etree.Element, state: LinkState | None = None) -> LinkState:
+    def link_tree(
+        self,
+        root: etree.Element,
+        state: LinkState | None = None,
+        *,
+        make_link: MakeLink | None = None,
+    ) -> LinkState:
         """Link mentions under ``root`` in place; return what was mentioned.
 
         The text nodes outside the no-link zones are collected in document
         order and searched in one pass (joined by NUL, which no name contains
-        and which is a word boundary); each node is then split only if it
-        holds a mention to link.
+        and which is a word boundary); a node is changed only if it holds a
+        mention to link. ``make_link`` (default: the linker's) makes each
+        link: an element is inserted after the text before it, a string is
+        spliced into the text in place of the mention.
         """
         state = state or LinkState()
+        make_link = make_link or self.make_link
         if root.tag in NO_LINK_TAGS:
             return state
         slots: list[tuple[etree.Element, etree.Element | None, int]] = []
@@ -166,37 +222,44 @@ class Linker:
             while index < count and found[index][0] < limit:
                 index += 1
             if index > first or state.raw_depth or "\x02" in text:
-                lead, links = self._split(text, state, found[first:index], offset)
-                if links:
-                    _place(owner, parent, lead, links)
+                blocked = _raw_zones(text, state) if "\x02" in text or state.raw_depth else None
+                accepted = self.select(text, state, found[first:index], blocked, offset)
+                if accepted:
+                    self._place(owner, parent, text, accepted, make_link)
             offset = limit + 1
         return state
 
-    def link_text(self, text: str, state: LinkState) -> tuple[str, list[etree.Element]]:
-        """Split ``text`` into a leading string and link elements whose tails
-        carry the rest; counts every mention in ``state``."""
-        return self._split(text, state, self.matcher.scan(text), 0)
-
-    def _split(
-        self, text: str, state: LinkState, found: list[tuple], base: int
-    ) -> tuple[str, list[etree.Element]]:
-        blocked = _raw_zones(text, state) if "\x02" in text or state.raw_depth else None
-        accepted = self.select(text, state, found, blocked, base)
-        if not accepted:
-            return text, []
-        links: list[etree.Element] = []
-        lead = ""
+    def _place(
+        self,
+        owner: etree.Element,
+        parent: etree.Element | None,
+        text: str,
+        accepted: list[tuple[int, int, str]],
+        make_link: MakeLink,
+    ) -> None:
+        """Put the links for ``accepted`` mentions into the text slot (owner,
+        parent) holding ``text`` (see :func:`_collect`)."""
+        pieces: list = []
         position = 0
         for start, end, entity_id in accepted:
-            link = self.make_link(self.registry.get(entity_id), text[start:end])
-            if links:
-                links[-1].tail = text[position:start]
-            else:
-                lead = text[position:start]
-            links.append(link)
+            pieces.append(text[position:start])
+            pieces.append(make_link(self.registry.get(entity_id), text[start:end]))
             position = end
-        links[-1].tail = text[position:] or None
-        return lead, links
+        pieces.append(text[position:])
+        if isinstance(pieces[1], str):  # placeholders: the node keeps one string
+            _set_slot(owner, parent, "".join(pieces))
+            return
+        links = pieces[1::2]
+        for link, tail in zip(links, pieces[2::2], strict=True):
+            link.tail = tail or None
+        _set_slot(owner, parent, pieces[0])
+        if parent is None:  # owner.text: the links become owner's first children
+            for index, link in enumerate(links):
+                owner.insert(index, link)
+        else:  # owner.tail: the links follow owner
+            position = list(parent).index(owner) + 1
+            for index, link in enumerate(links):
+                parent.insert(position + index, link)
 
     def select(
         self,
@@ -273,23 +336,11 @@ def _collect(
         texts.append(element.tail)
 
 
-def _place(
-    owner: etree.Element,
-    parent: etree.Element | None,
-    lead: str,
-    links: list[etree.Element],
-) -> None:
-    """Put ``lead`` where the text was and the links (carrying the rest as
-    their tails) right after it."""
-    if parent is None:  # owner.text
-        owner.text = lead
-        for index, link in enumerate(links):
-            owner.insert(index, link)
-    else:  # owner.tail
-        owner.tail = lead
-        position = list(parent).index(owner) + 1
-        for offset, link in enumerate(links):
-            parent.insert(position + offset, link)
+def _set_slot(owner: etree.Element, parent: etree.Element | None, text: str) -> None:
+    if parent is None:
+        owner.text = text
+    else:
+        owner.tail = text
 
 
 def _in_parentheses(text: str, after: int, start: int, end: int) -> bool:

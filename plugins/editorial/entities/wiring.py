@@ -10,15 +10,15 @@
   with the theme's ``entity.html`` and ``entities.html`` through Pelican's
   writer (so relative and absolute URLs both work).
 
-Links in the article HTML point at ``__entities__/ID`` (:data:`HREF_PLACEHOLDER`).
-The generator gives each content item that carries such links an
-:class:`EntityHrefs` resolver, which runs right after Pelican's own
-``{filename}`` replacement, with the same site URL, so the links come out
-relative in previews and absolute when publishing. Pelican's own
-``{filename}`` replacement did this before, at several percent of a build of
-1,000 articles (URL parsing and path lookups for each of ~10 links per
-article, twice); a placeholder that Pelican ignores, replaced in one regex
-pass per article with hrefs computed once per site URL, costs almost nothing.
+The Markdown extension leaves each link in the article's HTML as a
+placeholder naming the entity (``linker.mark_link``). The generator gives
+each content item that has any an :class:`EntityLinks` expander, which runs
+right after Pelican's own ``{filename}`` replacement in ``get_content``,
+with the same site URL, so the links come out relative in previews and
+absolute when publishing. Two things this avoids, each several percent of
+a build of 1,000 articles: Pelican's ``{filename}`` machinery resolving ~10
+entity links per article (URL parsing, path lookups), and its link regular
+expression backtracking through every attribute of every entity link.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ import hashlib
 import logging
 import os
 import pickle
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +40,14 @@ from pelican.generators import Generator
 
 from editorial import settings as plugin_settings
 from editorial.entities.extension import EntityExtension
-from editorial.entities.linker import MODES, Linker, link_factory
+from editorial.entities.linker import (
+    LINK_MARK,
+    MODES,
+    Linker,
+    LinkFactory,
+    expand_links,
+    link_factory,
+)
 from editorial.entities.matcher import Matcher
 from editorial.entities.pages import EntityIndex, add_refs, build_index
 from editorial.entities.registry import (
@@ -57,10 +63,6 @@ from editorial.entities.registry import (
 logger = logging.getLogger("pelican.editorial.entities")
 
 STATE_KEY = "EDITORIAL_ENTITIES"  # in Pelican's settings: the loaded EntitiesState
-# The href the Markdown extension writes (+ the entity id); replaced by
-# EntityHrefs. No "{" or "|": Pelican's intrasite link regex must not see it.
-HREF_PLACEHOLDER = "__entities__/"
-_PLACEHOLDER_HREF = re.compile(r'href="' + re.escape(HREF_PLACEHOLDER) + r'([^"]+)"')
 _SOURCES = Path(__file__).resolve().parent
 _CACHE_VERSION = 1
 
@@ -222,14 +224,16 @@ def cache_key(registry_digest: str, mode: str, ignore_case: bool) -> str:
     """Everything that changes the linked HTML: the registry's bytes, the
     linking settings and this package's code."""
     digest = hashlib.sha256()
-    digest.update(f"{registry_digest}\0{mode}\0{ignore_case}\0{HREF_PLACEHOLDER}\0".encode())
+    digest.update(f"{registry_digest}\0{mode}\0{ignore_case}\0{LINK_MARK}\0".encode())
     for source in sorted(_SOURCES.glob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def _href(entity: Entity) -> str:
-    return HREF_PLACEHOLDER + entity.id
+    # Only for the linker's own link factory, unused in a build: the links
+    # are placeholders until EntityLinks expands them.
+    return f"entities/{entity.id}/"
 
 
 def add_extension(pelican: Any) -> None:
@@ -251,7 +255,8 @@ def add_extension(pelican: Any) -> None:
     markdown_settings = settings.setdefault("MARKDOWN", {})
     extensions = markdown_settings.setdefault("extensions", [])
     extensions[:] = [e for e in extensions if not isinstance(e, EntityExtension)]
-    extensions.append(EntityExtension(state.linker))
+    # Links stay placeholders until Pelican renders the content (EntityLinks).
+    extensions.append(EntityExtension(state.linker, expand=False))
     # Pelican's reader cache is keyed by the source file only: a registry
     # change must not serve articles linked against the old registry.
     base = settings.get("CACHE_PATH") or "cache"
@@ -272,59 +277,72 @@ def get_generators(pelican: Any):
     return EntitiesGenerator if STATE_KEY in pelican.settings else None
 
 
-class EntityHrefs:
-    """Turns the extension's placeholder hrefs into entity page URLs, joined
-    to the site URL exactly as Pelican joins a ``{filename}`` link's (so
-    relative in previews, absolute when publishing)."""
+class EntityLinks:
+    """Turns the extension's link placeholders into ``<a>`` tags whose href is
+    the entity page's URL joined to the site URL exactly as Pelican joins a
+    ``{filename}`` link's (so relative in previews, absolute when publishing)."""
 
-    def __init__(self, urls: dict[str, str], relative_urls: bool) -> None:
+    def __init__(self, registry: Registry, urls: dict[str, str], relative_urls: bool) -> None:
+        self.registry = registry
         self.urls = urls  # entity id -> entity page URL (ENTITY_URL)
         self.relative_urls = relative_urls
-        # site URL -> (entity id -> href): a handful of site URLs per build
-        # (one per output depth in previews, SITEURL when publishing).
-        self._hrefs: dict[str, dict[str, str]] = {}
+        # site URL -> link factory: a handful of site URLs per build (one per
+        # output depth in previews, SITEURL when publishing); each factory
+        # serialises an entity's start tag once.
+        self._factories: dict[str, LinkFactory] = {}
 
-    def href(self, entity_id: str, siteurl: str) -> str:
+    def href(self, entity_id: str, siteurl: str) -> str | None:
         """The href of ``entity_id``'s page from content rendered with ``siteurl``."""
-        hrefs = self._hrefs.get(siteurl)
-        if hrefs is None:
-            hrefs = self._hrefs[siteurl] = {}
-        href = hrefs.get(entity_id)
-        if href is None:
-            url = self.urls.get(entity_id)
-            if url is None:  # cannot happen: every linked entity has a page
-                return HREF_PLACEHOLDER + entity_id
-            if self.relative_urls:
-                href = os.path.join(siteurl, url)
-            else:
-                href = urljoin(siteurl if siteurl.endswith("/") else siteurl + "/", url)
-            href = hrefs[entity_id] = href.replace("\\", "/")
-        return href
+        url = self.urls.get(entity_id)
+        if url is None:  # cannot happen: every linked entity has a page
+            return None
+        if self.relative_urls:
+            href = os.path.join(siteurl, url)
+        else:
+            href = urljoin(siteurl if siteurl.endswith("/") else siteurl + "/", url)
+        return href.replace("\\", "/")
+
+    def _factory(self, siteurl: str) -> LinkFactory:
+        factory = self._factories.get(siteurl)
+        if factory is None:
+            factory = self._factories[siteurl] = LinkFactory(
+                lambda entity: self.href(entity.id, siteurl) or ""
+            )
+        return factory
 
     def resolve(self, html: str, siteurl: str) -> str:
-        """``html`` with every placeholder href replaced."""
-        if not html or HREF_PLACEHOLDER not in html:
+        """``html`` with every link placeholder turned into a link."""
+        if not html or LINK_MARK not in html:
             return html
-        return _PLACEHOLDER_HREF.sub(lambda m: f'href="{self.href(m.group(1), siteurl)}"', html)
+        factory = self._factory(siteurl)
+        registry = self.registry
+
+        def opening(entity_id: str) -> str | None:
+            entity = registry.get(entity_id)
+            if entity is None or entity_id not in self.urls:
+                return None
+            return factory.opening(entity)
+
+        return expand_links(html, opening)
 
 
-class _ResolvesEntityHrefs:
+class _ExpandsEntityLinks:
     """Mixed into the class of a content item that carries entity links:
     Pelican's ``get_content(siteurl)`` (memoised per site URL, and used for
     pages, listings and feeds alike) goes through ``_update_content``."""
 
-    entity_hrefs: EntityHrefs
+    entity_links: EntityLinks
 
     def _update_content(self, content: str, siteurl: str) -> str:
         content = super()._update_content(content, siteurl)  # type: ignore[misc]
-        return self.entity_hrefs.resolve(content, siteurl)
+        return self.entity_links.resolve(content, siteurl)
 
 
 _RESOLVING_CLASSES: dict[type, type] = {}
 
 
-def resolve_entity_hrefs(contents: Iterable[Any], entity_hrefs: EntityHrefs) -> None:
-    """Make each of ``contents`` resolve its placeholder hrefs with ``entity_hrefs``.
+def expand_entity_links(contents: Iterable[Any], entity_links: EntityLinks) -> None:
+    """Make each of ``contents`` expand its link placeholders with ``entity_links``.
 
     The subclass keeps the content class's name: Pelican derives URL
     settings from it (``ARTICLE_URL``). Runs after the article and page
@@ -332,18 +350,18 @@ def resolve_entity_hrefs(contents: Iterable[Any], entity_hrefs: EntityHrefs) -> 
     """
     for content in contents:
         base = type(content)
-        if issubclass(base, _ResolvesEntityHrefs):
-            content.entity_hrefs = entity_hrefs
+        if issubclass(base, _ExpandsEntityLinks):
+            content.entity_links = entity_links
             continue
         resolving = _RESOLVING_CLASSES.get(base)
         if resolving is None:
             resolving = _RESOLVING_CLASSES[base] = type(
                 base.__name__,
-                (_ResolvesEntityHrefs, base),
+                (_ExpandsEntityLinks, base),
                 {"__module__": base.__module__, "__qualname__": base.__qualname__},
             )
         content.__class__ = resolving
-        content.entity_hrefs = entity_hrefs
+        content.entity_links = entity_links
 
 
 class EntitiesGenerator(Generator):
@@ -373,15 +391,27 @@ class EntitiesGenerator(Generator):
             url=plugin_settings.get(self.settings, "ENTITY_URL"),
             save_as=plugin_settings.get(self.settings, "ENTITY_SAVE_AS"),
         )
-        for content in (*articles, *pages):
-            content.entities = self.index.for_content(content)
-        # Only mentioned entities are linked, so their pages are all there is
-        # to link to (set before anything renders content).
-        entity_hrefs = EntityHrefs(
+        self.expand_links([*articles, *pages])
+        self.describe(articles, pages)
+
+    def expand_links(self, contents: list[Any]) -> None:
+        """Give the content items that link entities their :class:`EntityLinks`
+        (before anything renders content). Only mentioned entities are
+        linked, so their pages are all there is to link to."""
+        entity_links = EntityLinks(
+            self.state.registry,
             {page.id: page.url for page in self.index.pages.values()},
             relative_urls=bool(self.settings["RELATIVE_URLS"]),
         )
-        resolve_entity_hrefs((c for c in (*articles, *pages) if _links_entities(c)), entity_hrefs)
+        expand_entity_links((c for c in contents if _links_entities(c)), entity_links)
+
+    def describe(self, articles: list[Any], pages: list[Any]) -> None:
+        """What the theme shows about entities: ``entities`` (and, on
+        articles, ``entities_jsonld``) on each content item, the entity
+        pages' article lists, and the index's groups."""
+        context = self.context
+        for content in (*articles, *pages):
+            content.entities = self.index.for_content(content)
         jsonld = ArticleJsonLd(self.env.policies)
         for article in articles:
             article.entities_jsonld = jsonld(article)
@@ -416,7 +446,7 @@ class EntitiesGenerator(Generator):
 
 
 def _links_entities(content: Any) -> bool:
-    return HREF_PLACEHOLDER in (getattr(content, "_content", None) or "")
+    return LINK_MARK in (getattr(content, "_content", None) or "")
 
 
 class ArticleJsonLd:
