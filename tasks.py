@@ -134,10 +134,10 @@ def entities(c, suggest=False, min_count=1, limit=50):
     help={
         "articles": "number of synthetic articles (default 1000)",
         "aliases": "names and aliases in the synthetic registry (default 20000)",
-        "repeat": "builds per configuration; the fastest counts (default 5)",
+        "repeat": "builds per configuration; the fastest and the median count (default 7)",
     }
 )
-def bench(c, articles=1000, aliases=20000, repeat=5):
+def bench(c, articles=1000, aliases=20000, repeat=7):
     """Measure what entity linking adds to a Pelican build (synthetic site)."""
     from editorial.commands import bench_entities as bench_cmd
 

@@ -13,7 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from editorial.entities.extension import META_KEY, EntityExtension, render
+from editorial.entities.extension import (
+    EntityExtension,
+    mentions_from_metadata,
+    render,
+)
 from editorial.entities.linker import (
     LINK_MARK,
     Linker,
@@ -159,7 +163,7 @@ def test_summary_conversion_is_not_linked():
     md.preprocessors.deregister("meta")
     md.reset()
     assert md.convert("Meta in Pakistan") == "<p>Meta in Pakistan</p>"
-    assert [m.id for m in meta[META_KEY][0]] == ["meta", "pakistan"]
+    assert [m.id for m in mentions_from_metadata(meta)] == ["meta", "pakistan"]
 
 
 def test_same_markdown_instance_links_each_document():

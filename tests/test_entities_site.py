@@ -197,3 +197,32 @@ def test_feeds_carry_expanded_absolute_links(published_site):
         assert "\x02" not in text and "\x03" not in text, feed
     feed = html.unescape((published_site.output / "feeds" / "all.atom.xml").read_text("utf-8"))
     assert 'data-entity="meta" href="https://policy.example.org/entities/meta/"' in feed
+
+
+def test_links_in_a_summary_cut_from_the_body_and_from_the_cache(tmp_path):
+    """An article without `Summary`: Pelican cuts one from the rendered body,
+    links included; a second build reads the article from Pelican's content
+    cache, placeholders and all, and writes the same page."""
+    project = copy_project(tmp_path / "project")
+    (project / "content" / "2024").mkdir(exist_ok=True)
+    (project / "content" / "2024" / "no-summary.md").write_text(
+        "Title: No summary here\nDate: 2030-01-01\nCategory: Tests\n\n"
+        "Nick Clegg spoke for Meta in Pakistan about the rules.\n",
+        encoding="utf-8",
+    )
+    _build(project, tmp_path / "one")
+    _build(project, tmp_path / "two")
+    for output in (tmp_path / "one", tmp_path / "two"):
+        for path in output.rglob("*.html"):
+            assert "\x02" not in path.read_text(encoding="utf-8"), path
+        home = output / "index.html"
+        card = parse_html(home).select_one(".article-card")
+        assert "No summary here" in card.get_text()
+        links = card.select(".article-card__summary a.entity")
+        assert [a["data-entity"] for a in links] == ["nick-clegg", "meta", "pakistan"]
+        for link in links:
+            assert (home.parent / link["href"] / "index.html").resolve().is_file(), link["href"]
+    page = "2030/no-summary-here/index.html"
+    assert (tmp_path / "one" / page).read_text("utf-8") == (tmp_path / "two" / page).read_text(
+        "utf-8"
+    )

@@ -67,7 +67,7 @@ class _EntityTreeprocessor(Treeprocessor):
             meta = md.Meta = {}
         # A one-item list, like every value of the meta extension; Pelican
         # unwraps it to the tuple itself.
-        meta[META_KEY] = [state.mentions()]
+        meta[META_KEY] = [state.rows()]
 
 
 class _LinkExpander(Postprocessor):
@@ -117,12 +117,18 @@ class InertEntityExtension(Extension):
         pass
 
 
-def mentions_from_metadata(metadata: Mapping[str, Any]) -> tuple[EntityMention, ...]:
-    """The mentions our extension left in an article's metadata (none if absent)."""
+def mention_rows(metadata: Mapping[str, Any]) -> tuple[tuple[str, int, bool], ...]:
+    """The ``(id, count, linked)`` rows our extension left in an article's
+    metadata (none if absent)."""
     value = metadata.get(META_KEY, ())
     if isinstance(value, list):  # Pelican keeps lists of several values as lists
         value = value[0] if len(value) == 1 else ()
     return tuple(value or ())
+
+
+def mentions_from_metadata(metadata: Mapping[str, Any]) -> tuple[EntityMention, ...]:
+    """The mentions our extension left in an article's metadata (none if absent)."""
+    return tuple(map(EntityMention._make, mention_rows(metadata)))
 
 
 def render(

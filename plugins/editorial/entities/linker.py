@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from markdown.serializers import _escape_attrib_html
 
@@ -47,35 +47,48 @@ _PAREN_CLOSE = re.compile(r"\s*\)")
 _STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _RAW_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
 LINK_MARK = "\x02entity:"  # starts a link placeholder (see mark_link)
-_MARKED_LINK = re.compile("\x02entity:([^\x03]+)\x03(.*?)\x02/entity\x03", re.S)
+_LINK_END = "\x02/entity\x03"
 
 
-@dataclass(frozen=True)
-class EntityMention:
-    """One entity in one article: how often it is mentioned, whether linked."""
+class EntityMention(NamedTuple):
+    """One entity in one article: how often it is mentioned, whether linked.
+
+    A named tuple: ten or so per article, made on every build and kept in
+    Pelican's content cache."""
 
     id: str
     count: int
     linked: bool
 
 
-@dataclass
 class LinkState:
-    """What an article has mentioned so far (entity id -> count, in first-seen order)."""
+    """What an article has mentioned so far (entity id -> count, in first-seen order).
 
-    counts: dict[str, int] = field(default_factory=dict)
-    linked: set[str] = field(default_factory=set)
-    last_seen: dict[str, int] = field(default_factory=dict)
-    # Python-Markdown's stash of raw HTML (placeholder number -> HTML), so a
-    # raw <a href>...</a> or <code>...</code> in the text is a no-link zone too.
-    raw_html: Callable[[int], str] | None = None
-    raw_depth: int = 0
-    _tick: int = 0
+    ``raw_html`` is Python-Markdown's stash of raw HTML (placeholder number ->
+    HTML), so that a raw ``<a href>...</a>`` or ``<code>...</code>`` in the
+    text is a no-link zone too. A plain class with slots: one is made per
+    article, on the hot path.
+    """
+
+    __slots__ = ("_tick", "counts", "last_seen", "linked", "raw_depth", "raw_html")
+
+    def __init__(self, raw_html: Callable[[int], str] | None = None) -> None:
+        self.counts: dict[str, int] = {}
+        self.linked: set[str] = set()
+        self.last_seen: dict[str, int] = {}
+        self.raw_html = raw_html
+        self.raw_depth = 0
+        self._tick = 0
 
     def mentions(self) -> tuple[EntityMention, ...]:
+        return tuple(map(EntityMention._make, self.rows()))
+
+    def rows(self) -> tuple[tuple[str, int, bool], ...]:
+        """:meth:`mentions` as plain ``(id, count, linked)`` tuples, made
+        without a Python call per entity (what each article's metadata keeps)."""
+        counts = self.counts
         return tuple(
-            EntityMention(entity_id, count, entity_id in self.linked)
-            for entity_id, count in self.counts.items()
+            zip(counts, counts.values(), map(self.linked.__contains__, counts), strict=True)
         )
 
     def see(self, entity_id: str) -> None:
@@ -139,7 +152,7 @@ def mark_link(entity: Entity, text: str) -> str:
     serialiser escapes the text between them and leaves them alone, and no
     name can contain them.
     """
-    return f"{LINK_MARK}{entity.id}\x03{text}\x02/entity\x03"
+    return f"{LINK_MARK}{entity.id}\x03{text}{_LINK_END}"
 
 
 def expand_links(html: str, opening: Callable[[str], str | None]) -> str:
@@ -148,12 +161,19 @@ def expand_links(html: str, opening: Callable[[str], str | None]) -> str:
     ``opening`` gives None)."""
     if LINK_MARK not in html:
         return html
-
-    def link(match: re.Match[str]) -> str:
-        start = opening(match.group(1))
-        return f"{start}{match.group(2)}</a>" if start else match.group(2)
-
-    return _MARKED_LINK.sub(link, html)
+    # str.split and str.partition rather than a regex with a Python callback:
+    # this runs on every article page, for each of its ~10 links.
+    parts = html.split(LINK_MARK)
+    out = [parts[0]]
+    for part in parts[1:]:
+        entity_id, _, rest = part.partition("\x03")
+        text, closed, rest = rest.partition(_LINK_END)
+        if not closed:  # not one of ours after all: leave it exactly as it was
+            out.append(LINK_MARK + part)
+            continue
+        start = opening(entity_id)
+        out.append(f"{start}{text}</a>{rest}" if start else f"{text}{rest}")
+    return "".join(out)
 
 
 link_factory = LinkFactory
@@ -204,30 +224,62 @@ class Linker:
             slots.append((root, None, -1))
             texts.append(root.text)
         for block, child in enumerate(root):
-            _collect(child, root, block, slots, texts)
+            if len(child) or child.tag in NO_LINK_TAGS or not isinstance(child.tag, str):
+                _collect(child, root, block, slots, texts)
+            else:  # a block of plain text (most paragraphs): no recursion
+                if child.text:
+                    slots.append((child, None, block))
+                    texts.append(child.text)
+                if child.tail:
+                    slots.append((child, root, block))
+                    texts.append(child.tail)
         if not slots:
             return state
         joined = "\x00".join(texts)
         found = self.matcher.scan(joined)
-        count = len(found)
-        index = 0  # next candidate
+        blocked = self._raw_zones(slots, texts, state) if "\x02" in joined else None
+        if not found:
+            return state
+        accepted = self.select(joined, state, found, blocked)
+        if not accepted:
+            return state
+        # Hand each text slot its mentions, in the slot's own positions.
+        count = len(accepted)
+        index = 0
         offset = 0  # of the current text in ``joined``
-        block = -1
-        for (owner, parent, slot_block), text in zip(slots, texts, strict=True):
-            if slot_block != block:
-                block = slot_block
-                state.raw_depth = 0  # unbalanced raw HTML never spans blocks
+        for (owner, parent, _), text in zip(slots, texts, strict=True):
             limit = offset + len(text)
-            first = index
-            while index < count and found[index][0] < limit:
-                index += 1
-            if index > first or state.raw_depth or "\x02" in text:
-                blocked = _raw_zones(text, state) if "\x02" in text or state.raw_depth else None
-                accepted = self.select(text, state, found[first:index], blocked, offset)
-                if accepted:
-                    self._place(owner, parent, text, accepted, make_link)
+            if accepted[index][0] < limit:
+                first = index
+                while index < count and accepted[index][0] < limit:
+                    index += 1
+                mine = [(a - offset, b - offset, i) for a, b, i in accepted[first:index]]
+                self._place(owner, parent, text, mine, make_link)
+                if index == count:
+                    break
             offset = limit + 1
         return state
+
+    @staticmethod
+    def _raw_zones(
+        slots: list[tuple[etree.Element, etree.Element | None, int]],
+        texts: list[str],
+        state: LinkState,
+    ) -> list[tuple[int, int]]:
+        """The no-link zones opened by raw HTML (``<a href>``, ``<code>``) in
+        positions of the joined text; unbalanced raw HTML never spans blocks."""
+        zones: list[tuple[int, int]] = []
+        offset = 0
+        block = -1
+        for (_, _, slot_block), text in zip(slots, texts, strict=True):
+            if slot_block != block:
+                block = slot_block
+                state.raw_depth = 0
+            if state.raw_depth or "\x02" in text:
+                zones += [(s + offset, e + offset) for s, e in _raw_zones(text, state)]
+            offset += len(text) + 1
+        state.raw_depth = 0
+        return zones
 
     def _place(
         self,
@@ -241,9 +293,18 @@ class Linker:
         parent) holding ``text`` (see :func:`_collect`)."""
         pieces: list = []
         position = 0
+        if make_link is mark_link:  # the build's case, without the registry lookups
+            for start, end, entity_id in accepted:
+                pieces.append(f"{text[position:start]}{LINK_MARK}{entity_id}\x03")
+                pieces.append(f"{text[start:end]}{_LINK_END}")
+                position = end
+            pieces.append(text[position:])
+            _set_slot(owner, parent, "".join(pieces))
+            return
+        registry = self.registry
         for start, end, entity_id in accepted:
             pieces.append(text[position:start])
-            pieces.append(make_link(self.registry.get(entity_id), text[start:end]))
+            pieces.append(make_link(registry.get(entity_id), text[start:end]))
             position = end
         pieces.append(text[position:])
         if isinstance(pieces[1], str):  # placeholders: the node keeps one string
@@ -267,22 +328,24 @@ class Linker:
         state: LinkState,
         found: list[tuple],
         blocked: list[tuple[int, int]] | None = None,
-        base: int = 0,
     ) -> list[tuple[int, int, str]]:
         """Of the matcher's candidates for ``text`` (:meth:`Matcher.scan`
-        tuples, positions ``base`` too far right), the mentions to link as
-        (start, end, entity id); every mention is counted in ``state``."""
+        tuples), the mentions to link as (start, end, entity id), skipping
+        any that overlap a ``blocked`` range; every mention is counted in
+        ``state``."""
         accepted: list[tuple[int, int, str]] = []
         last_end = 0
         previous: tuple[str, int] | None = None  # (entity id, end) of the last mention
         counts = state.counts
+        last_seen = state.last_seen
+        linked = state.linked
         link_all = self.mode == "all"
         link_first = self.mode == "first"
+        tick = state._tick
         for start, neg_end, ids, kind in found:
-            start -= base
             if start < last_end:
                 continue
-            end = -neg_end - base
+            end = -neg_end
             if blocked and any(s < end and start < e for s, e in blocked):
                 continue
             if kind == SHORT:
@@ -300,11 +363,14 @@ class Linker:
                 previous = None  # "Full Name (ACRONYM)": one mention
                 continue
             previous = (entity_id, end)
-            first = entity_id not in counts
-            state.see(entity_id)
-            if link_all or (link_first and first):
-                state.linked.add(entity_id)
+            seen = counts.get(entity_id, 0)
+            counts[entity_id] = seen + 1  # LinkState.see, inlined: the hot loop
+            tick += 1
+            last_seen[entity_id] = tick
+            if link_all or (link_first and not seen):
+                linked.add(entity_id)
                 accepted.append((start, end, entity_id))
+        state._tick = tick
         return accepted
 
 

