@@ -1,10 +1,13 @@
 """Linking mentions inside an element tree, the way an editor would.
 
 Pure: works on :mod:`xml.etree.ElementTree` elements (Python-Markdown's
-tree), knows nothing of Pelican. :func:`link_tree` walks text and tails in
-document order, skipping the no-link zones, and splits a text node only to
-insert ``<a>`` elements: every character outside the inserted tags stays as
-it was, including Python-Markdown's placeholders for raw HTML and character
+tree), knows nothing of Pelican. :meth:`Linker.link_tree` walks text and
+tails in document order, skipping the no-link zones, and changes a text node
+only to link a mention: either by inserting an ``<a>`` element, or (what the
+Markdown extension does) by splicing in a placeholder around the name that
+:func:`expand_links` turns into the ``<a>`` tag in the serialised HTML.
+Either way every character outside the inserted tags stays as it was,
+including Python-Markdown's placeholders for raw HTML and character
 references (``&amp;``).
 
 The rules (README, "Entity linking"):
