@@ -38,7 +38,14 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from editorial.entities.linker import EntityMention, Linker, LinkState, expand_links, mark_link
+from editorial.entities.linker import (
+    EntityMention,
+    Linker,
+    LinkState,
+    StartTags,
+    expand_links,
+    mark_link,
+)
 
 META_KEY = "editorial_entities"
 PRIORITY = 3  # after inline (20), attr_list (8), abbr (7), smarty (6), toc (5), paragraphs (4);
@@ -73,16 +80,12 @@ class _EntityTreeprocessor(Treeprocessor):
 class _LinkExpander(Postprocessor):
     """Turns the tree processor's placeholders into ``<a>`` tags."""
 
-    def __init__(self, md: markdown.Markdown, linker: Linker) -> None:
+    def __init__(self, md: markdown.Markdown, start_tags: StartTags) -> None:
         super().__init__(md)
-        self.linker = linker
-
-    def opening(self, entity_id: str) -> str | None:
-        entity = self.linker.registry.get(entity_id)
-        return self.linker.make_link.opening(entity) if entity else None
+        self.start_tags = start_tags
 
     def run(self, text: str) -> str:
-        return expand_links(text, self.opening)
+        return expand_links(text, self.start_tags.__getitem__)
 
 
 class EntityExtension(Extension):
@@ -98,7 +101,8 @@ class EntityExtension(Extension):
         md.treeprocessors.register(_EntityTreeprocessor(md, self.linker), META_KEY, PRIORITY)
         if self.expand:
             # After raw_html (30): a link holds no stash placeholder.
-            md.postprocessors.register(_LinkExpander(md, self.linker), META_KEY, 25)
+            start_tags = StartTags(self.linker.registry, self.linker.make_link)
+            md.postprocessors.register(_LinkExpander(md, start_tags), META_KEY, 25)
 
     def reset(self) -> None:
         pass

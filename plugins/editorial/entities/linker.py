@@ -94,11 +94,6 @@ class LinkState:
             zip(counts, counts.values(), map(self.linked.__contains__, counts), strict=True)
         )
 
-    def see(self, entity_id: str) -> None:
-        self.counts[entity_id] = self.counts.get(entity_id, 0) + 1
-        self._tick += 1
-        self.last_seen[entity_id] = self._tick
-
 
 # A link for ``text`` naming ``entity``: an element to insert into the tree,
 # or a string to splice into the text node in place of ``text`` (mark_link).
@@ -115,14 +110,12 @@ class LinkFactory:
 
     ``href(entity)`` gives the link target. Calling the factory makes an
     element; :meth:`opening` gives the same start tag serialised, escaped
-    exactly as Python-Markdown's serialiser would (once per entity: the
-    href is fixed for the factory's life). A class, not a closure, so that a
-    linker can be pickled.
+    exactly as Python-Markdown's serialiser would. A class, not a closure,
+    so that a linker can be pickled.
     """
 
     def __init__(self, href: Callable[[Entity], str]) -> None:
         self.href = href
-        self._opening: dict[str, str] = {}  # entity id -> "<a ...>"
 
     def attributes(self, entity: Entity) -> list[tuple[str, str]]:
         attributes = [
@@ -140,11 +133,24 @@ class LinkFactory:
         return element
 
     def opening(self, entity: Entity) -> str:
-        opening = self._opening.get(entity.id)
-        if opening is None:
-            pairs = "".join(f' {k}="{_escape_attrib_html(v)}"' for k, v in self.attributes(entity))
-            opening = self._opening[entity.id] = f"<a{pairs}>"
-        return opening
+        pairs = "".join(f' {k}="{_escape_attrib_html(v)}"' for k, v in self.attributes(entity))
+        return f"<a{pairs}>"
+
+
+class StartTags(dict):
+    """Entity id -> the start tag of its links (``factory.opening``), made on
+    first use; None for an id the registry lacks. A dict, so that the
+    lookup :func:`expand_links` makes for every link costs no Python call."""
+
+    def __init__(self, registry: Registry, factory: LinkFactory) -> None:
+        super().__init__()
+        self.registry = registry
+        self.factory = factory
+
+    def __missing__(self, entity_id: str) -> str | None:
+        entity = self.registry.get(entity_id)
+        start_tag = self[entity_id] = None if entity is None else self.factory.opening(entity)
+        return start_tag
 
 
 def mark_link(entity: Entity, text: str) -> str:
@@ -227,20 +233,12 @@ class Linker:
             slots.append((root, None, -1))
             texts.append(root.text)
         for block, child in enumerate(root):
-            if len(child) or child.tag in NO_LINK_TAGS or not isinstance(child.tag, str):
-                _collect(child, root, block, slots, texts)
-            else:  # a block of plain text (most paragraphs): no recursion
-                if child.text:
-                    slots.append((child, None, block))
-                    texts.append(child.text)
-                if child.tail:
-                    slots.append((child, root, block))
-                    texts.append(child.tail)
+            _collect(child, root, block, slots, texts)
         if not slots:
             return state
         joined = "\x00".join(texts)
         found = self.matcher.scan(joined)
-        blocked = self._raw_zones(slots, texts, state) if "\x02" in joined else None
+        blocked = self._joined_raw_zones(slots, texts, state) if "\x02" in joined else None
         if not found:
             return state
         accepted = self.select(joined, state, found, blocked)
@@ -264,7 +262,7 @@ class Linker:
         return state
 
     @staticmethod
-    def _raw_zones(
+    def _joined_raw_zones(
         slots: list[tuple[etree.Element, etree.Element | None, int]],
         texts: list[str],
         state: LinkState,
@@ -296,14 +294,6 @@ class Linker:
         parent) holding ``text`` (see :func:`_collect`)."""
         pieces: list = []
         position = 0
-        if make_link is mark_link:  # the build's case, without the registry lookups
-            for start, end, entity_id in accepted:
-                pieces.append(f"{text[position:start]}{LINK_MARK}{entity_id}\x03")
-                pieces.append(f"{text[start:end]}{_LINK_END}")
-                position = end
-            pieces.append(text[position:])
-            _set_slot(owner, parent, "".join(pieces))
-            return
         registry = self.registry
         for start, end, entity_id in accepted:
             pieces.append(text[position:start])
@@ -367,7 +357,7 @@ class Linker:
                 continue
             previous = (entity_id, end)
             seen = counts.get(entity_id, 0)
-            counts[entity_id] = seen + 1  # LinkState.see, inlined: the hot loop
+            counts[entity_id] = seen + 1
             tick += 1
             last_seen[entity_id] = tick
             if link_all or (link_first and not seen):

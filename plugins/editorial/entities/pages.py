@@ -190,7 +190,8 @@ def build_index(
                 listed.append(page)
             by_content[id(content)] = listed
 
-    ordered = {key: all_pages[key] for key in sorted(all_pages, key=registry.position)}
+    # Registry order; iterating the ids unpacks no entity (PackedEntities).
+    ordered = {key: all_pages[key] for key in registry.entities if key in all_pages}
     return EntityIndex(ordered, by_content)
 
 

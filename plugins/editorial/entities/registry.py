@@ -141,19 +141,7 @@ class Registry:
         return iter(self.entities.values())
 
     def get(self, entity_id: str) -> Entity | None:
-        if entity_id not in self.entities:
-            return None
-        return self.entities[entity_id]
-
-    def position(self, entity_id: str) -> int:
-        """Where ``entity_id`` is in the file (its rank among the entities)."""
-        positions = getattr(self.entities, "positions", None)
-        if positions is None:
-            positions = self.__dict__.get("_positions")
-            if positions is None:
-                positions = {key: i for i, key in enumerate(self.entities)}
-                object.__setattr__(self, "_positions", positions)
-        return positions[entity_id]
+        return self.entities.get(entity_id)
 
     @property
     def alias_count(self) -> int:

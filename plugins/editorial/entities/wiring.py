@@ -45,6 +45,7 @@ from editorial.entities.linker import (
     MODES,
     Linker,
     LinkFactory,
+    StartTags,
     expand_links,
     link_factory,
 )
@@ -186,7 +187,7 @@ def _load_cache(cache_file: Path | None, shown: str) -> tuple[Registry, Matcher]
     try:
         with open(cache_file, "rb") as stream:
             version, digest, entities, matcher = pickle.load(stream)
-        if version != _CACHE_VERSION or not isinstance(entities, PackedEntities):
+        if version != _CACHE_VERSION:
             return None
         return Registry(entities, shown, digest), matcher
     except Exception as error:  # a damaged cache is rebuilt, never fatal
@@ -290,7 +291,7 @@ class EntityLinks:
         # site URL -> entity id -> start tag, filled as links are expanded: a
         # handful of site URLs per build (one per output depth in previews,
         # SITEURL when publishing).
-        self._by_siteurl: dict[str, _StartTags] = {}
+        self._by_siteurl: dict[str, StartTags] = {}
 
     def href(self, entity_id: str, siteurl: str) -> str:
         """The href of ``entity_id``'s page from content rendered with ``siteurl``."""
@@ -307,23 +308,9 @@ class EntityLinks:
             return html
         start_tags = self._by_siteurl.get(siteurl)
         if start_tags is None:
-            start_tags = self._by_siteurl[siteurl] = _StartTags(self, siteurl)
+            factory = LinkFactory(lambda entity: self.href(entity.id, siteurl))
+            start_tags = self._by_siteurl[siteurl] = StartTags(self.registry, factory)
         return expand_links(html, start_tags.__getitem__)
-
-
-class _StartTags(dict):
-    """Entity id -> the ``<a ...>`` start tag of its links for one site URL
-    (None for an id the registry lacks), made on first use."""
-
-    def __init__(self, links: EntityLinks, siteurl: str) -> None:
-        super().__init__()
-        self.registry = links.registry
-        self.factory = LinkFactory(lambda entity: links.href(entity.id, siteurl))
-
-    def __missing__(self, entity_id: str) -> str | None:
-        entity = self.registry.get(entity_id)
-        start_tag = self[entity_id] = self.factory.opening(entity) if entity else None
-        return start_tag
 
 
 class _ExpandsEntityLinks:
