@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import pickle
 import re
 import subprocess
 import sys
@@ -203,3 +204,39 @@ def test_cli_check(tmp_path):
     (project / "content" / "entities.yml").write_text("x:\n  name: X\n  type: thing\n", "utf-8")
     assert entities_cmd.run(project, out=out, err=err) == 1
     assert "entities.yml:3: entity 'x': unknown type 'thing'" in err.getvalue()
+
+
+# The cache's layout, (version, digest, entities, matcher), as version 1 wrote it (rows).
+_OLD_CACHE = pickle.dumps((1, "digest", [("meta", "Meta", "organization")], None))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"not a pickle at all", _OLD_CACHE, b""],
+    ids=["garbage", "old-version", "empty"],
+)
+def test_a_damaged_registry_cache_is_rebuilt(tmp_path, damage):
+    """The registry's build cache is ours to throw away: garbage, a payload
+    from an older cache version or an empty file is ignored and rewritten."""
+    from editorial.entities.registry import PackedEntities
+    from editorial.entities.wiring import load_state
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "entities.yml").write_text(
+        "meta:\n  name: Meta\n  type: organization\n  aliases: [Meta Platforms]\n",
+        encoding="utf-8",
+    )
+    settings = {"PATH": str(content), "ENTITY_CACHE_DIR": str(tmp_path / "cache")}
+    first = load_state(settings)
+    (cache_file,) = (tmp_path / "cache" / "entities").glob("registry-*.pickle")
+    cache_file.write_bytes(damage)
+
+    again = load_state(settings)
+    assert again.registry.get("meta") == first.registry.get("meta")
+    assert [c.entity_ids for c in again.matcher.candidates("Meta Platforms said")] == [
+        ("meta",),
+        ("meta",),
+    ]
+    _, _, entities, _ = pickle.loads(cache_file.read_bytes())  # rewritten, readable
+    assert isinstance(entities, PackedEntities) and "meta" in entities
