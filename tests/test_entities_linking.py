@@ -323,3 +323,25 @@ def test_tree_text_is_unchanged(texts, shape):
         if zone.tag in {"a", "code", "h2"}:
             inner = [e for e in zone.iter() if e is not zone and e.get("data-entity")]
             assert not inner
+
+
+@PROPERTY_SETTINGS
+@given(
+    st.lists(st.one_of(plain, plain.map(lambda s: s.replace(" ", "\x00", 1))), min_size=1,
+             max_size=8),
+    st.lists(st.integers(0, 50), min_size=1),
+)  # fmt: skip
+def test_placeholders_link_what_elements_link(texts, shape):
+    """Splicing placeholders into the joined text (what a build does) links
+    exactly the mentions, in exactly the places, that inserting elements
+    does, on any tree: also when a text holds the NUL that joins them."""
+    with_elements = _random_tree(texts, shape)
+    with_placeholders = _random_tree(texts, shape)
+    linker("all").link_tree(with_elements, LinkState())
+    linker("all").link_tree(with_placeholders, LinkState(), make_link=mark_link)
+    factory = link_factory(href_template("/entities/{id}/"))
+    expanded = expand_links(
+        etree.tostring(with_placeholders, encoding="unicode"),
+        lambda entity_id: factory.opening(REGISTRY.get(entity_id)),
+    )
+    assert expanded == etree.tostring(with_elements, encoding="unicode")

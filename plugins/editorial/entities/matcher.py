@@ -39,6 +39,8 @@ _PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 _SPACES = ("\n", "\r", "\t", "\xa0")
 _SPACE_RUN = re.compile(r" {2,}")
 _APOSTROPHES = ("'", "\u2019")
+# What most often stands before or after a name: a set lookup, no method call.
+_SEPARATORS = frozenset(' \x00.,;:()[]"\u201c\u201d\u2018-\u2013\u2014/')
 
 
 class Candidate(NamedTuple):
@@ -151,17 +153,19 @@ class Matcher:
             start = last - length + 1
             if start:
                 before = view[start - 1]
-                if before.isalnum() or before == "_":
-                    continue
-                if before in _APOSTROPHES and start >= 2 and _word(view[start - 2]):
-                    continue
+                if before not in _SEPARATORS:
+                    if before.isalnum() or before == "_":
+                        continue
+                    if before in _APOSTROPHES and start >= 2 and _word(view[start - 2]):
+                        continue
             end = last + 1
             if end < n:
                 after = view[end]
-                if after.isalnum() or after == "_":
-                    continue
-                if after in _APOSTROPHES and not _right_boundary(view, end, n):
-                    continue
+                if after not in _SEPARATORS:
+                    if after.isalnum() or after == "_":
+                        continue
+                    if after in _APOSTROPHES and not _right_boundary(view, end, n):
+                        continue
             if blocked and any(s < end and start < e for s, e in blocked):
                 continue
             if checks is not None:
