@@ -4,16 +4,23 @@ and the content cache following the registry."""
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from conftest import parse_html
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 from support import ROOT, copy_project
 
+from editorial.entities.pages import EntityPage
 from editorial.entities.registry import load_registry
+from editorial.entities.wiring import ArticleJsonLd
 
 SEED = "2022/pakistan-foreign-minister-urges-meta-to-open-office/"
 SEED_LINKS = [
@@ -154,6 +161,38 @@ def test_article_json_ld_mentions(soup):
         "https://www.wikidata.org/wiki/Q380",
     ]
     assert by_name["Nick Clegg"]["@type"] == "Person"
+
+
+@pytest.mark.parametrize(
+    "dumps_kwargs", [{"sort_keys": True}, {}, {"sort_keys": True, "indent": 2}]
+)
+def test_article_json_ld_is_what_tojson_makes(dumps_kwargs):
+    """The spliced JSON-LD equals Jinja's own serialisation of the whole
+    document, escaping included, whatever the environment's json policies."""
+    tricky = load_registry(Path(__file__).parent / "data" / "entities" / "registry.yml")
+    pages = [EntityPage(entity, f"entities/{entity.id}/", "") for entity in tricky]
+    policies = {"json.dumps_function": None, "json.dumps_kwargs": dumps_kwargs}
+    jsonld = ArticleJsonLd(policies)
+    for number, entities in enumerate([pages, pages[:1], pages[::-1], pages[1:3]]):
+        article = SimpleNamespace(
+            title=Markup("<em>Meta</em>’s &amp; the PTA's &lt;script&gt; ") + str(number),
+            date=datetime.datetime(2022, 1, number + 1, 10, 30),
+            entities=entities,
+        )
+        expected = htmlsafe_json_dumps(
+            {
+                "@context": "https://schema.org",
+                "@type": "Article",
+                "headline": Markup(str(article.title)).striptags(),
+                "datePublished": article.date.isoformat(),
+                "mentions": [page.jsonld for page in entities],
+            },
+            **dumps_kwargs,
+        )
+        produced = jsonld(article)
+        assert produced == expected
+        assert isinstance(produced, Markup)
+    assert jsonld(SimpleNamespace(title="Nothing", date=None, entities=[])) == ""
 
 
 def _build(project: Path, output: Path) -> str:
