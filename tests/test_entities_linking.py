@@ -204,6 +204,24 @@ def test_expanding_an_unknown_entity_leaves_its_text():
     assert expand_links("no links here", lambda entity_id: "<a>") == "no links here"
 
 
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "\x02entity:meta\x03Meta, unclosed",
+        "\x02/entity\x03 closed before \x02entity:meta\x03Meta",
+        "\x02entity:meta\x03Meta\x02/entity\x03 and \x02entity:pta\x03PTA, unclosed",
+    ],
+)
+def test_placeholders_not_ours_are_left_as_they_are(marked):
+    """Only a complete placeholder becomes a link; anything else stays exactly as it was."""
+    html = expand_links(marked, lambda entity_id: f"<a id={entity_id}>")
+    complete = "\x02entity:meta\x03Meta\x02/entity\x03"
+    if marked.startswith(complete):
+        assert html == "<a id=meta>Meta</a>" + marked[len(complete) :]
+    else:
+        assert html == marked
+
+
 # --- properties ------------------------------------------------------------
 
 NAMES = [form for entity in REGISTRY for form in entity.forms] + ["Clegg"]
