@@ -2,7 +2,7 @@
 
 Builds a synthetic site (``articles`` articles made of sentences from the
 project's own articles, so they mention real entities at a realistic
-density) with a registry padded to ``aliases`` names and aliases, three ways,
+density) with a registry padded to ``aliases`` names and aliases, five ways,
 each in a fresh ``python -m pelican`` process:
 
 * ``stock``: Pelican with no plugin;
