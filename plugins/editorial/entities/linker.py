@@ -372,7 +372,11 @@ class Linker:
             else:
                 entity_id = ids[0]
             last_end = end
-            if entity_id == previous_id and _in_parentheses(text, previous_end, start, end):
+            if (
+                entity_id == previous_id
+                and text.find("(", previous_end, start) >= 0  # cheap test before the regex
+                and _in_parentheses(text, previous_end, start, end)
+            ):
                 previous_id = None  # "Full Name (ACRONYM)": one mention
                 continue
             previous_id = entity_id

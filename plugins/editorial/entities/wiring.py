@@ -305,7 +305,7 @@ class EntityLinks:
 
     def resolve(self, html: str, siteurl: str) -> str:
         """``html`` with every link placeholder turned into a link."""
-        if not html or LINK_MARK not in html:
+        if not html:
             return html
         start_tags = self._by_siteurl.get(siteurl)
         if start_tags is None:
