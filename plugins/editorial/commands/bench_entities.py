@@ -60,7 +60,9 @@ def register():
 # but the gc.freeze() that loading the registry does (wiring.add_extension): it
 # makes every later collection of the build cheaper, by about 3%, which has
 # nothing to do with linking and would hide part of its cost.
-ENTITY_OFF_PLUGIN = ENTITY_ONLY_PLUGIN.split("def register", 1)[0] + """import gc
+ENTITY_OFF_PLUGIN = (
+    ENTITY_ONLY_PLUGIN.split("def register", 1)[0]
+    + """import gc
 
 
 def freeze(pelican):
@@ -70,6 +72,7 @@ def freeze(pelican):
 def register():
     signals.initialized.connect(freeze)
 """
+)
 # Linking only: the entity generator expands the links and does nothing else.
 LINKS_ONLY_PLUGIN = ENTITY_ONLY_PLUGIN.replace(
     "def register():",
