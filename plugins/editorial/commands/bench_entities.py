@@ -374,9 +374,8 @@ def _change(times: dict[str, float], config: str, baseline: str) -> float:
 
 
 def _paired_change(times: dict[str, list[float]], config: str, baseline: str) -> list[float]:
-    """``config`` against ``baseline`` in each round, in percent. The two ran
-    back to back, so a slow spell of the machine moves both: the spread of
-    these is much smaller than that of either configuration's times."""
+    """``config`` against ``baseline`` in each round, in percent (the two run
+    back to back, so a slow spell that lasts a round moves both)."""
     return [
         (seconds - base) / base * 100
         for seconds, base in zip(times[config], times[baseline], strict=True)

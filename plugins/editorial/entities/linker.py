@@ -86,12 +86,10 @@ class LinkState:
         self.raw_depth = 0
         self._tick = 0
 
-    def mentions(self) -> tuple[EntityMention, ...]:
-        return tuple(map(EntityMention._make, self.rows()))
-
     def rows(self) -> tuple[tuple[str, int, bool], ...]:
-        """:meth:`mentions` as plain ``(id, count, linked)`` tuples, made
-        without a Python call per entity (what each article's metadata keeps)."""
+        """The mentions as plain ``(id, count, linked)`` tuples (what each
+        article's metadata keeps; :class:`EntityMention` names the fields),
+        made without a Python call per entity."""
         counts = self.counts
         return tuple(
             zip(counts, counts.values(), map(self.linked.__contains__, counts), strict=True)
@@ -164,7 +162,11 @@ def mark_link(entity: Entity, text: str) -> str:
     serialiser escapes the text between them and leaves them alone, and no
     name can contain them.
     """
-    return f"{LINK_MARK}{entity.id}\x03{text}{_LINK_END}"
+    return _placeholder(entity.id, text)
+
+
+def _placeholder(entity_id: str, text: str) -> str:
+    return f"{LINK_MARK}{entity_id}\x03{text}{_LINK_END}"
 
 
 def expand_links(html: str, opening: Callable[[str], str | None]) -> str:
@@ -437,9 +439,8 @@ def _mark_joined(
     pieces: list[str] = []
     position = 0
     for start, end, entity_id in accepted:
-        # exactly what mark_link makes, without the registry lookup and call
-        pieces += (joined[position:start], LINK_MARK, entity_id, "\x03")
-        pieces += (joined[start:end], _LINK_END)
+        # what mark_link makes, without looking the entity up in the registry
+        pieces += (joined[position:start], _placeholder(entity_id, joined[start:end]))
         position = end
     pieces.append(joined[position:])
     marked = "".join(pieces).split("\x00")

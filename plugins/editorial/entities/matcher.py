@@ -142,8 +142,9 @@ class Matcher:
         found: list[tuple[int, int, tuple[str, ...], int]] = []
         append = found.append
         n = len(view)
-        # The hot loop of linking: boundary checks are inlined (see
-        # _left_boundary and _right_boundary for the readable version).
+        # The hot loop of linking: a match must not start or end inside a
+        # word (an apostrophe followed by a letter is inside one: O'Brien),
+        # but may end before a possessive (Meta's, see _right_boundary).
         unpacked = self._unpacked
         for last, index in self._automaton.iter(search):
             value = unpacked[index]
@@ -181,15 +182,6 @@ class Matcher:
                 append((start, -end, ids, kind))
         found.sort()  # by start, then longest first (the end is negated)
         return found
-
-
-def _left_boundary(view: str, start: int) -> bool:
-    """May a match start at ``start`` (> 0)?"""
-    before = view[start - 1]
-    if _word(before):
-        return False
-    # O'Brien: the apostrophe is inside a word
-    return not (before in _APOSTROPHES and start >= 2 and _word(view[start - 2]))
 
 
 def _right_boundary(view: str, end: int, n: int) -> bool:
