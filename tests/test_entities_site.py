@@ -5,8 +5,10 @@ and the content cache following the registry."""
 from __future__ import annotations
 
 import datetime
+import gzip
 import html
 import json
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +20,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from support import ROOT, copy_project
 
+from editorial.entities.linker import LINK_MARK
 from editorial.entities.pages import EntityPage
 from editorial.entities.registry import load_registry
 from editorial.entities.wiring import ArticleJsonLd
@@ -207,14 +210,25 @@ def _build(project: Path, output: Path) -> str:
     return result.stdout + result.stderr
 
 
-def test_registry_change_invalidates_the_content_cache(tmp_path):
+def _reader_cache(project: Path) -> dict:
+    """Pelican's reader cache of the articles: source path -> (stamp, (HTML, metadata))."""
+    raw = (project / "cache" / "ArticlesGenerator-Readers").read_bytes()
+    return pickle.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+
+
+def test_registry_change_relinks_articles_read_from_the_content_cache(tmp_path):
+    """Pelican's content cache keeps each article as read, unlinked: the build
+    after a registry change reads the articles from the cache and links them
+    against the new registry."""
     project = copy_project(tmp_path / "project")
     registry = project / "content" / "entities.yml"
     article = "2023/data-localisation-after-dpdp/index.html"
     _build(project, tmp_path / "one")
     first = parse_html(tmp_path / "one" / article)
     assert first.select_one('a[data-entity="mastercard"]')["title"] == "US payment card network."
-    assert list((project / "cache").glob("entities-*")), "the reader cache is keyed by registry"
+    contents = [content for _, (content, _) in _reader_cache(project).values()]
+    assert any("Mastercard" in content for content in contents)
+    assert not any(LINK_MARK in content for content in contents)
 
     text = registry.read_text(encoding="utf-8")
     text = text.replace("description: US payment card network.", "description: Card scheme.")

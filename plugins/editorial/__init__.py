@@ -61,9 +61,6 @@ def add_markdown_extensions(pelican) -> None:
     extensions = markdown_settings.setdefault("extensions", [])
     if not any(isinstance(e, ParagraphExtension) for e in extensions):
         extensions.append(ParagraphExtension())
-    # Entity linking: loads the registry (a broken one stops the build) and
-    # adds its Markdown extension.
-    entity_wiring.add_extension(pelican)
 
 
 def add_generators(pelican):
@@ -108,6 +105,9 @@ def review_repeats(generators) -> None:
 def register() -> None:
     signals.initialized.connect(collect_errors)
     signals.initialized.connect(add_markdown_extensions)
+    # Entity linking: loads the registry (a broken one stops the build before
+    # anything is read); the entity generator links the articles once read.
+    signals.initialized.connect(entity_wiring.load_entities)
     signals.get_generators.connect(add_generators)
     signals.get_generators.connect(entity_wiring.get_generators)
     signals.all_generators_finalized.connect(review_repeats)

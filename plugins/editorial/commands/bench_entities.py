@@ -9,8 +9,9 @@ each in a fresh ``python -m pelican`` process:
 * ``plugin-only``: the same imports as below (the editorial package, PyYAML,
   pyahocorasick) and the same ``gc.freeze()`` once Pelican is initialised,
   nothing else connected: the baseline for the ratios;
-* ``links-only``: linking alone: registry load, matcher, Markdown extension,
-  links in article bodies (no entity pages, index, lists or JSON-LD);
+* ``links-only``: linking alone: registry load, matcher, the one pass that
+  links every article, links expanded in article pages (no entity pages,
+  index, lists or JSON-LD);
 * ``linked``: the whole entity feature: linking plus the entity pages, the
   index, the "In this article" lists and the JSON-LD;
 * ``linked-small``: the same with the project's own small registry, to show
@@ -21,8 +22,8 @@ the CPU time (user + system) of the Pelican process, the least of the
 repeats: wall time on a shared 2-core machine moves by tens of percent. Even
 CPU time moves by 5-10% between rounds there, more than the few percent that
 linking costs, so the budget is judged on two measurements, and both must be
-under it: one that cancels the drift, each article read by Pelican's Markdown
-path with and without linking, back to back (:func:`_linking_per_article`),
+under it: linking's own CPU time in a warm process, every article read as
+Pelican reads it and then linked in one pass (:func:`_linking_per_article`),
 plus the registry's load, as a share of the stock build's time per article;
 and the CPU time spent inside the linking hooks of a real build in a fresh
 process (:func:`_components`), which also pays that process's page faults
@@ -57,11 +58,11 @@ from editorial.entities import wiring
 
 
 def register():
-    signals.initialized.connect(wiring.add_extension)
+    signals.initialized.connect(wiring.load_entities)
     signals.get_generators.connect(wiring.get_generators)
 '''
 # Same imports (the editorial package, PyYAML, pyahocorasick), nothing connected
-# but the gc.freeze() that loading the registry does (wiring.add_extension): it
+# but the gc.freeze() that loading the registry does (wiring.load_entities): it
 # makes every later collection of the build cheaper, by about 3%, which has
 # nothing to do with linking and would hide part of its cost.
 ENTITY_OFF_PLUGIN = (
@@ -225,57 +226,47 @@ def build(root: Path, site: Path, config: str, output: Path) -> float:
 def _linking_per_article(
     site: Path, registry_file: Path, cache_dir: Path, repeat: int
 ) -> tuple[float, list[float], int]:
-    """CPU seconds per article that linking adds to reading it as Pelican does.
+    """CPU seconds per article that linking adds to a build, measured as a
+    build does the work.
 
-    Each article is converted the way Pelican's Markdown reader does it (a new
-    ``Markdown`` per article, Pelican's default ``MARKDOWN`` settings), once
-    plainly and once with our extension plus the expansion of its links for
-    the article's page; the two run back to back, in alternating order, so a
-    slow spell of the machine hits both alike. Returns the plain conversion's
-    seconds per article, the added seconds per article of each pass, and the
-    number of articles.
+    Each pass converts every article the way Pelican's Markdown reader does
+    (a new ``Markdown`` per article, Pelican's default ``MARKDOWN``
+    settings), then links them all in one pass and expands each article's
+    links for its page, as the entity generator and Pelican's rendering do.
+    Returns the least seconds per article of the conversion, the linking's
+    seconds per article of each pass, and the number of articles.
     """
     import markdown
     from pelican.settings import DEFAULT_CONFIG
 
     from editorial.entities import wiring
-    from editorial.entities.extension import EntityExtension
 
     state = wiring.load_state(
         {"ENTITIES_FILE": str(registry_file), "ENTITY_CACHE_DIR": str(cache_dir),
          "PATH": str(site / "content")}
     )  # fmt: skip
     links = wiring.EntityLinks(state.registry, "entities/{}/".format, relative_urls=True)
+    link_html = state.linker.link_html
     config = DEFAULT_CONFIG["MARKDOWN"]
-    plain_extensions = list(config["extension_configs"])
-    linked_extensions = [*plain_extensions, EntityExtension(state.linker, expand=False)]
-    options = {"extension_configs": config["extension_configs"],
+    options = {"extensions": list(config["extension_configs"]),
+               "extension_configs": config["extension_configs"],
                "output_format": config.get("output_format", "html5")}  # fmt: skip
     sources = [p.read_text(encoding="utf-8") for p in sorted((site / "content").glob("*.md"))]
     clock = time.process_time
-
-    def plain(source: str) -> None:
-        markdown.Markdown(extensions=plain_extensions, **options).convert(source)
-
-    def linked(source: str) -> None:
-        html = markdown.Markdown(extensions=linked_extensions, **options).convert(source)
-        links.resolve(html, "../..")
-
     least_plain = float("inf")
     added: list[float] = []
     for _ in range(repeat):
         # As a build does once the registry is loaded: without this, a full
-        # collection now and then (tens of ms) lands on one side or the other.
+        # collection now and then (tens of ms) lands in one pass or another.
         gc.collect()
         gc.freeze()
-        spent = {plain: 0.0, linked: 0.0}
-        for number, source in enumerate(sources):
-            for convert in (plain, linked) if number % 2 else (linked, plain):
-                start = clock()
-                convert(source)
-                spent[convert] += clock() - start
-        least_plain = min(least_plain, spent[plain] / len(sources))
-        added.append((spent[linked] - spent[plain]) / len(sources))
+        start = clock()
+        htmls = [markdown.Markdown(**options).convert(source) for source in sources]
+        least_plain = min(least_plain, (clock() - start) / len(sources))
+        start = clock()
+        for html in htmls:
+            links.resolve(link_html(html)[0], "../..")
+        added.append((clock() - start) / len(sources))
     return least_plain, added, len(sources)
 
 
@@ -306,7 +297,7 @@ import json, sys, time
 sys.path.insert(0, {plugins!r})
 from pelican import Pelican
 from pelican.settings import read_settings
-from editorial.entities import extension, wiring
+from editorial.entities import wiring
 
 spent = {{}}
 
@@ -321,8 +312,8 @@ def timed(owner, name, label):
     setattr(owner, name, wrapper)
 
 timed(wiring, "load_state", "* registry (from the cache)")
-timed(extension._EntityTreeprocessor, "run", "* linking, in the Markdown tree")
-timed(wiring.EntitiesGenerator, "generate_context", "mentions index, article lists")
+timed(wiring.EntitiesGenerator, "link", "* linking, one pass over all articles")
+timed(wiring.EntitiesGenerator, "describe", "mentions index, article lists")
 timed(wiring.EntityLinks, "resolve", "* links expanded when rendered")
 timed(wiring.EntitiesGenerator, "generate_output", "entity pages and index")
 settings = read_settings({settings!r}, override=json.loads(sys.argv[1]))
@@ -335,7 +326,7 @@ print(json.dumps(spent))
 
 _LINKING_PARTS = (
     "* registry (from the cache)",
-    "* linking, in the Markdown tree",
+    "* linking, one pass over all articles",
     "* links expanded when rendered",
 )
 
@@ -480,8 +471,8 @@ def run(
         stock_per_article = stock / articles
         per_article = statistics.median(added) + cached / n
         print(
-            f"\nLinking, article by article ({n} articles read as Pelican reads them, "
-            f"plain and linked back to back; median of {repeat} passes):",
+            f"\nLinking, per article ({n} articles read as Pelican reads them, then "
+            f"linked in one pass; median of {repeat} passes):",
             file=out,
         )
         print(f"  plain Markdown conversion        {plain * 1000:6.3f} ms/article", file=out)
@@ -520,14 +511,14 @@ def run(
               f"{cached * 1000:.0f} ms", file=out)  # fmt: skip
         linking_share = per_article / stock_per_article * 100
         in_build_share = linking / stock * 100
-        # Both must be under: article by article cancels the machine's drift
-        # but loads the registry in a warm process; the in-build timers pay
-        # the fresh process's page faults and cold caches (and ~2 us per call).
+        # Both must be under: the per-article figure runs in a warm process;
+        # the in-build timers pay the fresh process's page faults and cold
+        # caches (and ~2 us per timed call).
         verdict = "under" if max(linking_share, in_build_share) < 5 else "OVER"
         links_paired = _paired_change(times, "links-only", "plugin-only")
         print(f"\nLinking (registry, matcher, links in article bodies) adds {linking_share:.1f}% "
               f"to the build of {articles} articles with a {aliases}-alias registry, measured "
-              f"article by article, and {in_build_share:.1f}% by the timers inside a build "
+              f"per article, and {in_build_share:.1f}% by the timers inside a build "
               f"({verdict} the 5% budget). "
               f"Whole builds, which this machine's noise blurs by several percent: "
               f"{_change(best, 'links-only', 'plugin-only'):+.1f}% (least of the repeats), "

@@ -1,14 +1,21 @@
-"""Linking mentions inside an element tree, the way an editor would.
+"""Linking mentions in an article's HTML, the way an editor would.
 
-Pure: works on :mod:`xml.etree.ElementTree` elements (Python-Markdown's
-tree), knows nothing of Pelican. :meth:`Linker.link_tree` walks text and
-tails in document order, skipping the no-link zones, and changes a text node
-only to link a mention: either by inserting an ``<a>`` element, or (what the
-Markdown extension does) by splicing in a placeholder around the name that
-:func:`expand_links` turns into the ``<a>`` tag in the serialised HTML.
-Either way every character outside the inserted tags stays as it was,
-including Python-Markdown's placeholders for raw HTML and character
-references (``&amp;``).
+Pure: works on the HTML that Markdown made for an article, knows nothing of
+Pelican. :meth:`Linker.link_html` searches the HTML once with the matcher,
+drops the matches inside a tag (attributes, comments) or inside a no-link
+element (headings, links, code, preformatted text, scripts, styles, ...),
+chooses the mentions by the rules below and splices a placeholder around
+each one to link; :func:`expand_links` turns the placeholders into ``<a>``
+tags when the page is rendered. Every character outside the inserted tags
+stays as it was, including character references (``&amp;``): a name is
+matched as the HTML spells it, and the matcher knows each name's escaped
+spelling too (``AT&amp;T``).
+
+Linking runs once per build over every article's HTML, after Pelican has
+read them all, rather than inside Python-Markdown's tree processing: the
+same work costs about half as much in one pass over all articles as it does
+interleaved with each article's conversion, where Markdown's own work keeps
+pushing our code and the automaton out of the CPU caches (``invoke bench``).
 
 The rules (README, "Entity linking"):
 
@@ -18,19 +25,17 @@ The rules (README, "Entity linking"):
   mention (``"all"``), or none (``"none"``); later mentions are counted;
 * ``Full Name (ACRONYM)`` and ``Full Name's (ACRONYM)`` are one mention;
 * a person's surname alone counts only once the full name has appeared;
-* nothing inside headings, links, code, preformatted text, scripts, styles;
-  attributes (image alt text, raw HTML) are never looked at.
+* nothing inside headings, links, code, preformatted text, scripts, styles,
+  comments or tags (attribute values such as image alt text).
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as etree
-from collections.abc import Callable
-from itertools import compress, count
-from operator import ne
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple
 
+import markdown
 from markdown.serializers import _escape_attrib_html
 
 from editorial.entities.matcher import SHORT, Matcher
@@ -46,21 +51,27 @@ NO_LINK_TAGS = frozenset(
     }
 )  # fmt: skip
 
+# A comment, or a start or end tag of a no-link element (see _no_link_zones).
+_NO_LINK_TAG = re.compile(
+    r"<!--.*?-->|<(/?)(?:" + "|".join(sorted(NO_LINK_TAGS)) + r")\b[^>]*>",
+    re.DOTALL | re.IGNORECASE,
+)
+# A tag from its "<": quoted attribute values may hold ">".
+_TAG = re.compile(r"""<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
 # Between "Full Name" and "(ACRONYM)": an optional possessive and the parenthesis.
 _PAREN_OPEN = re.compile(r"(?:['\u2019]s)?[^\S\n]*\n?[^\S\n]*\(\s*")
 _PAREN_CLOSE = re.compile(r"\s*\)")
-_STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
-_RAW_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
 LINK_MARK = "\x02entity:"  # starts a link placeholder (see mark_link)
 _LINK_END = "\x02/entity\x03"
 _MARKS = re.compile("\x02entity:([^\x02\x03]*)\x03|\x02/entity\x03")  # see expand_links
+
+META_KEY = "editorial_entities"  # in each content item's metadata: its mention rows
 
 
 class EntityMention(NamedTuple):
     """One entity in one article: how often it is mentioned, whether linked.
 
-    A named tuple: ten or so per article, made on every build and kept in
-    Pelican's content cache."""
+    A named tuple: ten or so per article, made on every build."""
 
     id: str
     count: int
@@ -68,22 +79,15 @@ class EntityMention(NamedTuple):
 
 
 class LinkState:
-    """What an article has mentioned so far (entity id -> count, in first-seen order).
+    """What an article has mentioned so far (entity id -> count, in first-seen
+    order). A plain class with slots: one is made per article."""
 
-    ``raw_html`` is Python-Markdown's stash of raw HTML (placeholder number ->
-    HTML), so that a raw ``<a href>...</a>`` or ``<code>...</code>`` in the
-    text is a no-link zone too. A plain class with slots: one is made per
-    article, on the hot path.
-    """
+    __slots__ = ("_tick", "counts", "last_seen", "linked")
 
-    __slots__ = ("_tick", "counts", "last_seen", "linked", "raw_depth", "raw_html")
-
-    def __init__(self, raw_html: Callable[[int], str] | None = None) -> None:
+    def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.linked: set[str] = set()
         self.last_seen: dict[str, int] = {}
-        self.raw_html = raw_html
-        self.raw_depth = 0
         self._tick = 0
 
     def rows(self) -> tuple[tuple[str, int, bool], ...]:
@@ -96,9 +100,15 @@ class LinkState:
         )
 
 
-# A link for ``text`` naming ``entity``: an element to insert into the tree,
-# or a string to splice into the text node in place of ``text`` (mark_link).
-MakeLink = Callable[[Entity, str], "etree.Element | str"]
+def mention_rows(metadata: Mapping[str, Any]) -> tuple[tuple[str, int, bool], ...]:
+    """The ``(id, count, linked)`` rows linking left in a content item's
+    metadata (none if absent)."""
+    return tuple(metadata.get(META_KEY, ()) or ())
+
+
+def mentions_from_metadata(metadata: Mapping[str, Any]) -> tuple[EntityMention, ...]:
+    """The mentions linking left in a content item's metadata (none if absent)."""
+    return tuple(map(EntityMention._make, mention_rows(metadata)))
 
 
 def href_template(template: str) -> Callable[[Entity], str]:
@@ -109,10 +119,9 @@ def href_template(template: str) -> Callable[[Entity], str]:
 class LinkFactory:
     """``<a class="entity entity-TYPE" data-entity="ID" href="..." title="...">``.
 
-    ``href(entity)`` gives the link target. Calling the factory makes an
-    element; :meth:`opening` gives the same start tag serialised, escaped
-    exactly as Python-Markdown's serialiser would. A class, not a closure,
-    so that a linker can be pickled.
+    ``href(entity)`` gives the link target; :meth:`opening` gives the start
+    tag, escaped exactly as Python-Markdown's serialiser escapes attributes.
+    A class, not a closure, so that a linker can be pickled.
     """
 
     def __init__(self, href: Callable[[Entity], str]) -> None:
@@ -128,14 +137,12 @@ class LinkFactory:
             attributes.append(("title", entity.description))
         return attributes
 
-    def __call__(self, entity: Entity, text: str) -> etree.Element:
-        element = etree.Element("a", dict(self.attributes(entity)))
-        element.text = text
-        return element
-
     def opening(self, entity: Entity) -> str:
         pairs = "".join(f' {k}="{_escape_attrib_html(v)}"' for k, v in self.attributes(entity))
         return f"<a{pairs}>"
+
+
+link_factory = LinkFactory
 
 
 class StartTags(dict):
@@ -156,11 +163,10 @@ class StartTags(dict):
 
 def mark_link(entity: Entity, text: str) -> str:
     """``text`` between placeholders naming ``entity``: a link that
-    :func:`expand_links` makes later, in the serialised HTML.
+    :func:`expand_links` makes later, when the page is rendered.
 
-    STX/ETX delimit it, as they do Python-Markdown's own placeholders: the
-    serialiser escapes the text between them and leaves them alone, and no
-    name can contain them.
+    STX/ETX delimit it, as they do Python-Markdown's own placeholders: no
+    HTML that Markdown makes contains them (it strips them from the source).
     """
     return _placeholder(entity.id, text)
 
@@ -208,18 +214,15 @@ def _expand_links_one_by_one(html: str, opening: Callable[[str], str | None]) ->
     return "".join(out)
 
 
-link_factory = LinkFactory
-
-
 class Linker:
-    """Links one article's tree; build one :class:`Matcher` per site build and
-    one :class:`Linker` (cheap) per article or reuse it with a fresh state."""
+    """Links articles' HTML; build one :class:`Matcher` per site build and
+    one :class:`Linker` (cheap) for all articles."""
 
     def __init__(
         self,
         registry: Registry,
         matcher: Matcher,
-        make_link: MakeLink,
+        make_link: LinkFactory,
         *,
         mode: str = "first",
     ) -> None:
@@ -230,115 +233,40 @@ class Linker:
         self.make_link = make_link
         self.mode = mode
 
-    def link_tree(
-        self,
-        root: etree.Element,
-        state: LinkState | None = None,
-        *,
-        make_link: MakeLink | None = None,
-    ) -> LinkState:
-        """Link mentions under ``root`` in place; return what was mentioned.
+    def link_html(self, html: str, state: LinkState | None = None) -> tuple[str, LinkState]:
+        """``html`` with a :func:`mark_link` placeholder around each mention to
+        link, and what it mentions (every mention is counted in ``state``).
 
-        The text nodes outside the no-link zones are collected in document
-        order and searched in one pass (joined by NUL, which no name contains
-        and which is a word boundary); a node is changed only if it holds a
-        mention to link. ``make_link`` (default: the linker's) makes each
-        link: an element is inserted after the text before it, a string is
-        spliced into the text in place of the mention.
+        The HTML is searched in one pass; a match counts only outside tags,
+        comments and no-link elements (see the module docstring).
         """
         state = state or LinkState()
-        make_link = make_link or self.make_link
-        if root.tag in NO_LINK_TAGS:
-            return state
-        slots: list[tuple[etree.Element, etree.Element | None, int]] = []
-        texts: list[str] = []
-        if root.text:
-            slots.append((root, None, -1))
-            texts.append(root.text)
-        for block, child in enumerate(root):
-            _collect(child, root, block, slots, texts)
-        if not slots:
-            return state
-        joined = "\x00".join(texts)
-        found = self.matcher.scan(joined)
-        blocked = self._joined_raw_zones(slots, texts, state) if "\x02" in joined else None
+        found = self.matcher.scan(html)
         if not found:
-            return state
-        accepted = self.select(joined, state, found, blocked)
+            return html, state
+        outside = []
+        rfind = html.rfind
+        for candidate in found:
+            start = candidate[0]
+            opened = rfind("<", 0, start)
+            if opened >= 0:
+                closed = rfind(">", opened, start)
+                if closed < 0:
+                    continue  # inside a tag
+                quoted = html.find('"', opened, closed) >= 0 or html.find("'", opened, closed) >= 0
+                if quoted and not _outside_tag(html, opened, start):
+                    continue  # inside a quoted attribute value that holds ">"
+            outside.append(candidate)
+        accepted = self.select(html, state, outside, _no_link_zones(html) or None)
         if not accepted:
-            return state
-        if make_link is mark_link and _mark_joined(slots, texts, joined, accepted):
-            return state
-        # Hand each text slot its mentions, in the slot's own positions.
-        count = len(accepted)
-        index = 0
-        offset = 0  # of the current text in ``joined``
-        for (owner, parent, _), text in zip(slots, texts, strict=True):
-            limit = offset + len(text)
-            if accepted[index][0] < limit:
-                first = index
-                while index < count and accepted[index][0] < limit:
-                    index += 1
-                mine = [(a - offset, b - offset, i) for a, b, i in accepted[first:index]]
-                self._place(owner, parent, text, mine, make_link)
-                if index == count:
-                    break
-            offset = limit + 1
-        return state
-
-    @staticmethod
-    def _joined_raw_zones(
-        slots: list[tuple[etree.Element, etree.Element | None, int]],
-        texts: list[str],
-        state: LinkState,
-    ) -> list[tuple[int, int]]:
-        """The no-link zones opened by raw HTML (``<a href>``, ``<code>``) in
-        positions of the joined text; unbalanced raw HTML never spans blocks."""
-        zones: list[tuple[int, int]] = []
-        offset = 0
-        block = -1
-        for (_, _, slot_block), text in zip(slots, texts, strict=True):
-            if slot_block != block:
-                block = slot_block
-                state.raw_depth = 0
-            if state.raw_depth or "\x02" in text:
-                zones += [(s + offset, e + offset) for s, e in _raw_zones(text, state)]
-            offset += len(text) + 1
-        state.raw_depth = 0
-        return zones
-
-    def _place(
-        self,
-        owner: etree.Element,
-        parent: etree.Element | None,
-        text: str,
-        accepted: list[tuple[int, int, str]],
-        make_link: MakeLink,
-    ) -> None:
-        """Put the links for ``accepted`` mentions into the text slot (owner,
-        parent) holding ``text`` (see :func:`_collect`)."""
-        pieces: list = []
+            return html, state
+        pieces: list[str] = []
         position = 0
-        registry = self.registry
         for start, end, entity_id in accepted:
-            pieces.append(text[position:start])
-            pieces.append(make_link(registry.get(entity_id), text[start:end]))
+            pieces += (html[position:start], _placeholder(entity_id, html[start:end]))
             position = end
-        pieces.append(text[position:])
-        if isinstance(pieces[1], str):  # placeholders: the node keeps one string
-            _set_slot(owner, parent, "".join(pieces))
-            return
-        links = pieces[1::2]
-        for link, tail in zip(links, pieces[2::2], strict=True):
-            link.tail = tail or None
-        _set_slot(owner, parent, pieces[0])
-        if parent is None:  # owner.text: the links become owner's first children
-            for index, link in enumerate(links):
-                owner.insert(index, link)
-        else:  # owner.tail: the links follow owner
-            position = list(parent).index(owner) + 1
-            for index, link in enumerate(links):
-                parent.insert(position + index, link)
+        pieces.append(html[position:])
+        return "".join(pieces), state
 
     def select(
         self,
@@ -394,72 +322,44 @@ class Linker:
         return accepted
 
 
+def _outside_tag(html: str, opened: int, position: int) -> bool:
+    """Does the tag (or whatever) starting at ``opened`` end before ``position``?"""
+    tag = _TAG.match(html, opened)
+    return tag is not None and tag.end() <= position
+
+
+def _no_link_zones(html: str) -> list[tuple[int, int]]:
+    """The ranges of ``html`` inside comments and no-link elements. Depth is
+    counted across all no-link tags, so a link an author nested in a link, or
+    code in a link, is inside the outer one; an element never closed runs to
+    the end."""
+    zones: list[tuple[int, int]] = []
+    depth = 0
+    opened = 0
+    for tag in _NO_LINK_TAG.finditer(html):
+        closing = tag.group(1)
+        if closing is None:  # a comment
+            if not depth:
+                zones.append(tag.span())
+        elif not closing:
+            if not depth:
+                opened = tag.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if not depth:
+                zones.append((opened, tag.end()))
+    if depth:
+        zones.append((opened, len(html)))
+    return zones
+
+
 def _resolve_short(ids: tuple[str, ...], state: LinkState) -> str | None:
     """A surname names the person whose full name came before (the latest, if several)."""
     seen = [i for i in ids if i in state.counts]
     if not seen:
         return None
     return max(seen, key=lambda i: state.last_seen.get(i, 0))
-
-
-def _collect(
-    element: etree.Element,
-    parent: etree.Element,
-    block: int,
-    slots: list[tuple[etree.Element, etree.Element | None, int]],
-    texts: list[str],
-) -> None:
-    """Text slots in document order: (element, None) is element.text,
-    (element, parent) is element.tail."""
-    if isinstance(element.tag, str) and element.tag not in NO_LINK_TAGS:
-        if element.text:
-            slots.append((element, None, block))
-            texts.append(element.text)
-        for child in element:
-            _collect(child, element, block, slots, texts)
-    if element.tail:
-        slots.append((element, parent, block))
-        texts.append(element.tail)
-
-
-def _mark_joined(
-    slots: list[tuple[etree.Element, etree.Element | None, int]],
-    texts: list[str],
-    joined: str,
-    accepted: list[tuple[int, int, str]],
-) -> bool:
-    """:func:`mark_link` every ``accepted`` mention of ``joined`` (the NUL-joined
-    ``texts``) and give the changed texts back to their slots; False (and
-    nothing changed) if a text holds a NUL itself.
-
-    The placeholders go into the joined string, which is then split again:
-    a few string operations per article instead of Python calls per link and
-    per slot (linking runs on every article of every build).
-    """
-    pieces: list[str] = []
-    position = 0
-    for start, end, entity_id in accepted:
-        # what mark_link makes, without looking the entity up in the registry
-        pieces += (joined[position:start], _placeholder(entity_id, joined[start:end]))
-        position = end
-    pieces.append(joined[position:])
-    marked = "".join(pieces).split("\x00")
-    if len(marked) != len(texts):
-        return False
-    for index in compress(count(), map(ne, map(len, texts), map(len, marked))):
-        owner, parent, _ = slots[index]
-        if parent is None:
-            owner.text = marked[index]
-        else:
-            owner.tail = marked[index]
-    return True
-
-
-def _set_slot(owner: etree.Element, parent: etree.Element | None, text: str) -> None:
-    if parent is None:
-        owner.text = text
-    else:
-        owner.tail = text
 
 
 def _in_parentheses(text: str, after: int, start: int, end: int) -> bool:
@@ -470,33 +370,14 @@ def _in_parentheses(text: str, after: int, start: int, end: int) -> bool:
     return _PAREN_CLOSE.match(text, end) is not None
 
 
-def _raw_zones(text: str, state: LinkState) -> list[tuple[int, int]]:
-    """Ranges of ``text`` inside raw-HTML no-link tags (``<a href>``, ``<code>``),
-    following the stash placeholders; updates ``state.raw_depth``."""
-    zones: list[tuple[int, int]] = []
-    zone_start = 0 if state.raw_depth else None
-    lookup = state.raw_html
-    for match in _STASHED.finditer(text):
-        if lookup is None:
-            break
-        try:
-            raw = str(lookup(int(match.group(1))))
-        except (IndexError, ValueError):
-            continue
-        for tag in _RAW_TAG.finditer(raw):
-            closing, name, selfclosing = tag.group(1), tag.group(2).lower(), tag.group(3)
-            if name not in NO_LINK_TAGS or selfclosing:
-                continue
-            if closing:
-                if state.raw_depth:
-                    state.raw_depth -= 1
-                    if not state.raw_depth and zone_start is not None:
-                        zones.append((zone_start, match.end()))
-                        zone_start = None
-            else:
-                if not state.raw_depth:
-                    zone_start = match.start()
-                state.raw_depth += 1
-    if state.raw_depth and zone_start is not None:
-        zones.append((zone_start, len(text)))
-    return zones
+def render(
+    source: str, linker: Linker, extensions: Iterable[object] = ("extra", "meta")
+) -> tuple[str, tuple[EntityMention, ...]]:
+    """Convert Markdown ``source`` and link it, links expanded with the
+    linker's own link factory; return (HTML, mentions)."""
+    html = markdown.Markdown(extensions=list(extensions)).convert(source)
+    marked, state = linker.link_html(html)
+    start_tags = StartTags(linker.registry, linker.make_link)
+    return expand_links(marked, start_tags.__getitem__), tuple(
+        map(EntityMention._make, state.rows())
+    )

@@ -13,7 +13,8 @@ becomes a space. Runs of several spaces are collapsed with an offset map
 back to the original, so every match is a ``(start, end)`` slice of the
 original string and nothing in it is altered. Names with an apostrophe are
 added in both spellings (``'`` and ``’``), and both count as apostrophes at
-word boundaries ("Meta’s", "PTA's").
+word boundaries ("Meta’s", "PTA's"). Names with ``&``, ``<`` or ``>`` are
+added as HTML spells them too (``AT&amp;T``): linking searches HTML.
 
 The cost is one pass of the automaton over the text plus a few checks per
 match: it does not grow with the number of names (``invoke bench`` and
@@ -52,6 +53,11 @@ class Candidate(NamedTuple):
     kind: int
 
 
+def _escape(text: str) -> str:
+    """``text`` as Python-Markdown's serialiser writes it in HTML."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
@@ -81,6 +87,15 @@ class Matcher:
         # The registry's forms use the straight apostrophe; text may use either.
         for key in [k for k in table if "'" in k]:
             table.setdefault(key.replace("'", "\u2019"), table[key])
+        # Linking searches HTML, where "AT&T" is spelt "AT&amp;T".
+        for key in [k for k in table if _escape(k) != k]:
+            table.setdefault(
+                _escape(key),
+                [
+                    (i, kind, None if exact is None else _escape(exact))
+                    for i, kind, exact in table[key]
+                ],
+            )
         # The automaton stores an int per key, an index into ``_values``
         # (marshalled, unpacked on first use): from the build cache, 20,000
         # keys load in a third of the time that Python tuples would take.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from editorial.entities.extension import mention_rows
+from editorial.entities.linker import mention_rows
 from editorial.entities.registry import TYPES, Entity, Registry
 
 TYPE_LABELS = {

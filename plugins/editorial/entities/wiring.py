@@ -1,24 +1,31 @@
 """The thin layer between Pelican and the pure entity modules.
 
-* :func:`add_extension` (signal ``initialized``): load and validate the
-  registry (a broken one stops the build with ``file:line: message``),
-  build the matcher once, add the Markdown extension, and key Pelican's
-  content cache by the registry so a registry change re-reads every article.
+* :func:`load_entities` (signal ``initialized``): load and validate the
+  registry (a broken one stops the build with ``file:line: message``) and
+  build the matcher once per build (both cached on disk, keyed by the
+  registry's bytes, the settings and this package's code).
 * :class:`EntitiesGenerator` (signal ``get_generators``): after the articles
-  and pages are read, collects the mentions from their metadata, gives each
-  article its ``entities`` list, and writes the entity pages and the index
-  with the theme's ``entity.html`` and ``entities.html`` through Pelican's
-  writer (so relative and absolute URLs both work).
+  and pages are read (plugin generators run after Pelican's own), links
+  every content item's HTML in one pass (:meth:`Linker.link_html
+  <editorial.entities.linker.Linker.link_html>`) and keeps its mentions in
+  its metadata; collects the mentions, gives each article its ``entities``
+  list, and writes the entity pages and the index with the theme's
+  ``entity.html`` and ``entities.html`` through Pelican's writer (so
+  relative and absolute URLs both work).
 
-The Markdown extension leaves each link in the article's HTML as a
-placeholder naming the entity (``linker.mark_link``). The generator gives
-each content item that has any an :class:`EntityLinks` expander, which runs
-right after Pelican's own ``{filename}`` replacement in ``get_content``,
-with the same site URL, so the links come out relative in previews and
-absolute when publishing. Two things this avoids, each several percent of
-a build of 1,000 articles: Pelican's ``{filename}`` machinery resolving ~10
-entity links per article (URL parsing, path lookups), and its link regular
-expression backtracking through every attribute of every entity link.
+Linking leaves each link in the article's HTML as a placeholder naming the
+entity (``linker.mark_link``). The generator gives each content item that
+has any an :class:`EntityLinks` expander, which runs right after Pelican's
+own ``{filename}`` replacement in ``get_content``, with the same site URL,
+so the links come out relative in previews and absolute when publishing.
+Two things this avoids, each several percent of a build of 1,000 articles:
+Pelican's ``{filename}`` machinery resolving ~10 entity links per article
+(URL parsing, path lookups), and its link regular expression backtracking
+through every attribute of every entity link.
+
+Linking after reading, rather than inside Pelican's Markdown reader, also
+means Pelican's content cache holds unlinked HTML: a registry change needs
+no cache invalidation, the next build links against the new registry.
 """
 
 from __future__ import annotations
@@ -40,9 +47,9 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from editorial import settings as plugin_settings
-from editorial.entities.extension import EntityExtension
 from editorial.entities.linker import (
     LINK_MARK,
+    META_KEY,
     MODES,
     Linker,
     LinkFactory,
@@ -75,7 +82,6 @@ class EntitiesState:
     registry: Registry
     matcher: Matcher
     linker: Linker
-    cache_key: str
 
     def __reduce__(self):
         # Kept in Pelican's settings, which Pelican pickles into its content
@@ -153,14 +159,12 @@ def load_state(settings: dict[str, Any]) -> EntitiesState | None:
     mode = link_mode(settings)
     ignore_case = bool(plugin_settings.get(settings, "ENTITY_IGNORE_CASE"))
     registry_digest = hashlib.sha256(data).hexdigest()
-    key = cache_key(registry_digest, mode, ignore_case)
     cache_file = _cache_dir(settings)
     if cache_file is not None:
         # One cache file per registry file: a new version replaces the old one.
-        # (The link mode changes the HTML, not the registry or the matcher.)
         which = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]
-        matcher_key = cache_key(registry_digest, "", ignore_case)
-        cache_file = cache_file / f"registry-{which}-{matcher_key}.pickle"
+        key = cache_key(registry_digest, ignore_case)
+        cache_file = cache_file / f"registry-{which}-{key}.pickle"
     loaded = _load_cache(cache_file, shown)
     if loaded is None:
         registry = registry_from_bytes(data, shown)
@@ -169,7 +173,7 @@ def load_state(settings: dict[str, Any]) -> EntitiesState | None:
     else:
         registry, matcher = loaded
     linker = Linker(registry, matcher, link_factory(_href), mode=mode)
-    return EntitiesState(registry, matcher, linker, key)
+    return EntitiesState(registry, matcher, linker)
 
 
 def _cache_dir(settings: dict[str, Any]) -> Path | None:
@@ -221,11 +225,11 @@ def link_mode(settings: dict[str, Any]) -> str:
     return mode
 
 
-def cache_key(registry_digest: str, mode: str, ignore_case: bool) -> str:
-    """Everything that changes the linked HTML: the registry's bytes, the
-    linking settings and this package's code."""
+def cache_key(registry_digest: str, ignore_case: bool) -> str:
+    """Everything that changes the cached registry and matcher: the
+    registry's bytes, the matching setting and this package's code."""
     digest = hashlib.sha256()
-    digest.update(f"{registry_digest}\0{mode}\0{ignore_case}\0{LINK_MARK}\0".encode())
+    digest.update(f"{registry_digest}\0{ignore_case}\0".encode())
     for source in sorted(_SOURCES.glob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
@@ -237,7 +241,7 @@ def _href(entity: Entity) -> str:
     return f"entities/{entity.id}/"
 
 
-def add_extension(pelican: Any) -> None:
+def load_entities(pelican: Any) -> None:
     """Signal ``initialized``: see module docstring."""
     settings = pelican.settings
     try:
@@ -253,15 +257,6 @@ def add_extension(pelican: Any) -> None:
     # hundreds of thousands of) objects out of every later garbage collection.
     gc.freeze()
     settings[STATE_KEY] = state
-    markdown_settings = settings.setdefault("MARKDOWN", {})
-    extensions = markdown_settings.setdefault("extensions", [])
-    extensions[:] = [e for e in extensions if not isinstance(e, EntityExtension)]
-    # Links stay placeholders until Pelican renders the content (EntityLinks).
-    extensions.append(EntityExtension(state.linker, expand=False))
-    # Pelican's reader cache is keyed by the source file only: a registry
-    # change must not serve articles linked against the old registry.
-    base = settings.get("CACHE_PATH") or "cache"
-    settings["CACHE_PATH"] = os.path.join(base, f"entities-{state.cache_key}")
     if logger.isEnabledFor(logging.DEBUG):  # alias_count walks every entity (~20 ms at 10,000)
         logger.debug(
             "Entity registry %s: %d entities, %d names and aliases",
@@ -372,8 +367,19 @@ class EntitiesGenerator(Generator):
             [*context.get("pages", ()), *context.get("hidden_pages", ()),
              *context.get("draft_pages", ())]
         )  # fmt: skip
+        self.link([*articles, *pages])
         self.expand_links([*articles, *pages])
         self.describe(articles, pages)
+
+    def link(self, contents: list[Any]) -> None:
+        """Link every content item's HTML and keep what it mentions in its
+        metadata (``META_KEY``), all in one pass: see :mod:`editorial.entities.linker`."""
+        link_html = self.state.linker.link_html
+        for content in contents:
+            html = getattr(content, "_content", None)
+            if html:
+                content._content, state = link_html(html)
+                content.metadata[META_KEY] = state.rows()
 
     def expand_links(self, contents: list[Any]) -> None:
         """Give the content items that link entities an :class:`EntityLinks`
