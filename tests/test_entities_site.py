@@ -255,7 +255,7 @@ def test_feeds_carry_expanded_absolute_links(published_site):
 def test_links_in_a_summary_cut_from_the_body_and_from_the_cache(tmp_path):
     """An article without `Summary`: Pelican cuts one from the rendered body,
     links included; a second build reads the article from Pelican's content
-    cache, placeholders and all, and writes the same page."""
+    cache, links it again and writes the same page."""
     project = copy_project(tmp_path / "project")
     (project / "content" / "2024").mkdir(exist_ok=True)
     (project / "content" / "2024" / "no-summary.md").write_text(

@@ -312,7 +312,7 @@ def timed(owner, name, label):
     setattr(owner, name, wrapper)
 
 timed(wiring, "load_state", "* registry (from the cache)")
-timed(wiring.EntitiesGenerator, "link", "* linking, one pass over all articles")
+timed(wiring.EntitiesGenerator, "link", "* linking (one pass)")
 timed(wiring.EntitiesGenerator, "describe", "mentions index, article lists")
 timed(wiring.EntityLinks, "resolve", "* links expanded when rendered")
 timed(wiring.EntitiesGenerator, "generate_output", "entity pages and index")
@@ -326,7 +326,7 @@ print(json.dumps(spent))
 
 _LINKING_PARTS = (
     "* registry (from the cache)",
-    "* linking, one pass over all articles",
+    "* linking (one pass)",
     "* links expanded when rendered",
 )
 

@@ -51,10 +51,24 @@ NO_LINK_TAGS = frozenset(
     }
 )  # fmt: skip
 
+
+def _any_case(names: frozenset[str]) -> str:
+    """A regular expression for ``names`` in any letter case, grouped by first
+    letter: twice as fast as the same alternation with ``re.IGNORECASE``,
+    which lower-cases every character it compares."""
+    groups = []
+    for first in sorted({name[0] for name in names}):
+        rests = sorted((n[1:] for n in names if n[0] == first), key=len, reverse=True)
+        letters = "|".join(
+            "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in rest) for rest in rests
+        )
+        groups.append(f"[{first}{first.upper()}](?:{letters})")
+    return "|".join(groups)
+
+
 # A comment, or a start or end tag of a no-link element (see _no_link_zones).
 _NO_LINK_TAG = re.compile(
-    r"<!--.*?-->|<(/?)(?:" + "|".join(sorted(NO_LINK_TAGS)) + r")\b[^>]*>",
-    re.DOTALL | re.IGNORECASE,
+    r"<!--.*?-->|<(/?)(?:" + _any_case(NO_LINK_TAGS) + r")\b[^>]*>", re.DOTALL
 )
 # A tag from its "<": quoted attribute values may hold ">".
 _TAG = re.compile(r"""<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
@@ -253,8 +267,13 @@ class Linker:
                 closed = rfind(">", opened, start)
                 if closed < 0:
                     continue  # inside a tag
-                quoted = html.find('"', opened, closed) >= 0 or html.find("'", opened, closed) >= 0
-                if quoted and not _outside_tag(html, opened, start):
+                # Only a start tag with a quoted attribute (8 characters at
+                # least: <a b="">) can hide a ">" before the one found.
+                if (
+                    closed - opened > 7
+                    and html[opened + 1] != "/"
+                    and not _outside_tag(html, opened, start)
+                ):
                     continue  # inside a quoted attribute value that holds ">"
             outside.append(candidate)
         accepted = self.select(html, state, outside, _no_link_zones(html) or None)

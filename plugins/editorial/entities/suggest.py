@@ -83,7 +83,7 @@ def texts_outside_zones(root: etree.Element) -> Iterator[str]:
 
 
 def body_texts(source: str, extensions: Iterable[object] = ("extra", "meta")) -> list[str]:
-    """The body text of a Markdown document, as the linker sees it."""
+    """The body text of a Markdown document outside the no-link elements."""
     md = markdown.Markdown(extensions=[*extensions, _CollectExtension()])
     md.convert(source)
     return getattr(md, "editorial_texts", [])

@@ -275,7 +275,7 @@ def get_generators(pelican: Any):
 
 
 class EntityLinks:
-    """Turns the extension's link placeholders into ``<a>`` tags whose href is
+    """Turns the linker's placeholders into ``<a>`` tags whose href is
     the entity page's URL (``url(entity_id)``, from ENTITY_URL) joined to the
     site URL exactly as Pelican joins a ``{filename}`` link's (so relative
     in previews, absolute when publishing)."""
