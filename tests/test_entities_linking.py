@@ -141,6 +141,10 @@ HTML_CASES = [
     ("bare-less-than", "<p>x < Meta</p><p>Meta</p>", f"<p>x < Meta</p><p>{_L('meta', 'Meta')}</p>"),
     ("comment", "<!-- Meta <b> --><p>Pakistan</p>",
      f"<!-- Meta <b> --><p>{_L('pakistan', 'Pakistan')}</p>"),
+    ("script-holding-tags", '<script>var a = "</a> Meta";</script><p>Meta</p>',
+     f'<script>var a = "</a> Meta";</script><p>{_L("meta", "Meta")}</p>'),
+    ("comment-holding-tags", "<!-- <code> --><p>Meta</p>",
+     f"<!-- <code> --><p>{_L('meta', 'Meta')}</p>"),
     ("upper-case-tags", "<H2>Meta</H2><P>Pakistan <CODE>Meta</CODE></P>",
      f"<H2>Meta</H2><P>{_L('pakistan', 'Pakistan')} <CODE>Meta</CODE></P>"),
 ]  # fmt: skip

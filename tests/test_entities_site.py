@@ -20,10 +20,11 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from support import ROOT, copy_project
 
-from editorial.entities.linker import LINK_MARK
+from editorial.entities.linker import LINK_MARK, META_KEY, Linker, link_factory
+from editorial.entities.matcher import Matcher
 from editorial.entities.pages import EntityPage
 from editorial.entities.registry import load_registry
-from editorial.entities.wiring import ArticleJsonLd
+from editorial.entities.wiring import ArticleJsonLd, EntitiesGenerator
 
 SEED = "2022/pakistan-foreign-minister-urges-meta-to-open-office/"
 SEED_LINKS = [
@@ -279,3 +280,15 @@ def test_links_in_a_summary_cut_from_the_body_and_from_the_cache(tmp_path):
     assert (tmp_path / "one" / page).read_text("utf-8") == (tmp_path / "two" / page).read_text(
         "utf-8"
     )
+
+
+def test_the_generator_links_each_content_item_once():
+    """Handed the same article twice, the linking pass links it once: a
+    second pass would put placeholders inside placeholders."""
+    registry = load_registry(ROOT / "content" / "entities.yml")
+    linker = Linker(registry, Matcher(registry), link_factory(lambda entity: "x"))
+    article = SimpleNamespace(_content="<p>Meta and Meta in Pakistan.</p>", metadata={})
+    generator = SimpleNamespace(state=SimpleNamespace(linker=linker))
+    EntitiesGenerator.link(generator, [article, article])
+    assert article._content.count(LINK_MARK) == 2
+    assert article.metadata[META_KEY] == (("meta", 2, True), ("pakistan", 1, True))

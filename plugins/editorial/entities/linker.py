@@ -66,9 +66,15 @@ def _any_case(names: frozenset[str]) -> str:
     return "|".join(groups)
 
 
-# A comment, or a start or end tag of a no-link element (see _no_link_zones).
+# Elements whose content is not HTML: nothing in them is a tag.
+RAW_TEXT_TAGS = frozenset({"script", "style", "textarea"})
+# A comment, a whole raw-text element, or a start or end tag of another
+# no-link element (see _no_link_zones).
 _NO_LINK_TAG = re.compile(
-    r"<!--.*?-->|<(/?)(?:" + _any_case(NO_LINK_TAGS) + r")\b[^>]*>", re.DOTALL
+    r"<!--.*?-->"
+    r"|<(?:" + _any_case(RAW_TEXT_TAGS) + r")\b[^>]*>.*?</(?:" + _any_case(RAW_TEXT_TAGS) + r")\s*>"
+    r"|<(/?)(?:" + _any_case(NO_LINK_TAGS - RAW_TEXT_TAGS) + r")\b[^>]*>",
+    re.DOTALL,
 )
 # A tag from its "<": quoted attribute values may hold ">".
 _TAG = re.compile(r"""<[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
@@ -351,13 +357,14 @@ def _no_link_zones(html: str) -> list[tuple[int, int]]:
     """The ranges of ``html`` inside comments and no-link elements. Depth is
     counted across all no-link tags, so a link an author nested in a link, or
     code in a link, is inside the outer one; an element never closed runs to
-    the end."""
+    the end. A script, style or textarea runs to its own end tag, whatever
+    its content holds."""
     zones: list[tuple[int, int]] = []
     depth = 0
     opened = 0
     for tag in _NO_LINK_TAG.finditer(html):
         closing = tag.group(1)
-        if closing is None:  # a comment
+        if closing is None:  # a comment or a raw-text element
             if not depth:
                 zones.append(tag.span())
         elif not closing:

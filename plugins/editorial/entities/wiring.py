@@ -377,7 +377,9 @@ class EntitiesGenerator(Generator):
         link_html = self.state.linker.link_html
         for content in contents:
             html = getattr(content, "_content", None)
-            if html:
+            # Already linked (the same object handed over twice): linking
+            # again would nest placeholders.
+            if html and LINK_MARK not in html:
                 content._content, state = link_html(html)
                 content.metadata[META_KEY] = state.rows()
 
