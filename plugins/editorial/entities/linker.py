@@ -282,6 +282,8 @@ class Linker:
                 ):
                     continue  # inside a quoted attribute value that holds ">"
             outside.append(candidate)
+        if not outside:
+            return html, state
         accepted = self.select(html, state, outside, _no_link_zones(html) or None)
         if not accepted:
             return html, state

@@ -1,6 +1,7 @@
 """Finding entity mentions in a string: one Aho-Corasick automaton per build.
 
-Pure: no Pelican, no Markdown. :class:`Matcher` is built once from a
+Pure: no Pelican (only Python-Markdown's own text escaping, so that a name
+is known as the HTML spells it). :class:`Matcher` is built once from a
 :class:`~editorial.entities.registry.Registry`; :meth:`Matcher.candidates`
 returns every whole-word occurrence of a name, alias or surname in a piece
 of text. Choosing among overlapping candidates (longest first) and deciding
@@ -29,14 +30,13 @@ from bisect import bisect_left
 from typing import NamedTuple
 
 import ahocorasick
+from markdown.serializers import _escape_cdata
 
 from editorial.entities.registry import Registry, is_acronym
 
 FULL = 0  # the name or an alias
 SHORT = 1  # a person's surname: a mention only after the full name
 
-# Python-Markdown placeholders (\x02wzxhzdk:N\x03, \x02NN\x03) are opaque.
-_PLACEHOLDER = re.compile("\x02[^\x03]*\x03")
 _SPACES = ("\n", "\r", "\t", "\xa0")
 _SPACE_RUN = re.compile(r" {2,}")
 _APOSTROPHES = ("'", "\u2019")
@@ -51,11 +51,6 @@ class Candidate(NamedTuple):
     end: int
     entity_ids: tuple[str, ...]
     kind: int
-
-
-def _escape(text: str) -> str:
-    """``text`` as Python-Markdown's serialiser writes it in HTML."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _word(ch: str) -> bool:
@@ -87,12 +82,13 @@ class Matcher:
         # The registry's forms use the straight apostrophe; text may use either.
         for key in [k for k in table if "'" in k]:
             table.setdefault(key.replace("'", "\u2019"), table[key])
-        # Linking searches HTML, where "AT&T" is spelt "AT&amp;T".
-        for key in [k for k in table if _escape(k) != k]:
+        # Linking searches HTML, where "AT&T" is spelt "AT&amp;T" (exactly as
+        # Python-Markdown's serialiser escapes text).
+        for key in [k for k in table if _escape_cdata(k) != k]:
             table.setdefault(
-                _escape(key),
+                _escape_cdata(key),
                 [
-                    (i, kind, None if exact is None else _escape(exact))
+                    (i, kind, None if exact is None else _escape_cdata(exact))
                     for i, kind, exact in table[key]
                 ],
             )
@@ -151,9 +147,6 @@ class Matcher:
             lowered = view.lower()
             if len(lowered) == len(view):
                 search = lowered
-        blocked = None
-        if "\x02" in text:
-            blocked = [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(view)]
         found: list[tuple[int, int, tuple[str, ...], int]] = []
         append = found.append
         n = len(view)
@@ -182,8 +175,6 @@ class Matcher:
                         continue
                     if after in _APOSTROPHES and not _right_boundary(view, end, n):
                         continue
-            if blocked and any(s < end and start < e for s, e in blocked):
-                continue
             if checks is not None:
                 surface = view[start:end]
                 matching = [(i, k) for i, k, exact in checks if exact is None or exact == surface]
