@@ -5,6 +5,7 @@ and the content cache following the registry."""
 from __future__ import annotations
 
 import datetime
+import gc
 import gzip
 import html
 import json
@@ -15,16 +16,25 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import parse_html
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
+from pelican.contents import Article
+from pelican.settings import read_settings
 from support import ROOT, copy_project
 
 from editorial.entities.linker import LINK_MARK, META_KEY, Linker, link_factory
 from editorial.entities.matcher import Matcher
 from editorial.entities.pages import EntityPage
 from editorial.entities.registry import load_registry
-from editorial.entities.wiring import ArticleJsonLd, EntitiesGenerator
+from editorial.entities.wiring import (
+    ArticleJsonLd,
+    EntitiesGenerator,
+    EntityLinks,
+    collector_paused,
+    expand_entity_links,
+)
 
 SEED = "2022/pakistan-foreign-minister-urges-meta-to-open-office/"
 SEED_LINKS = [
@@ -292,3 +302,53 @@ def test_the_generator_links_each_content_item_once():
     EntitiesGenerator.link(generator, [article, article])
     assert article._content.count(LINK_MARK) == 2
     assert article.metadata[META_KEY] == (("meta", 2, True), ("pakistan", 1, True))
+
+
+def test_the_collector_is_paused_while_linking_and_restored_after():
+    """The linking pass runs with Python's cyclic collector off, and leaves it
+    as it found it, also when linking fails."""
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("linking failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("relative", [True, False], ids=["preview", "publish"])
+def test_a_linked_article_expands_its_links_for_each_site_url(relative):
+    """Pelican renders content once per site URL (relative in previews,
+    SITEURL when publishing); each rendering gets links with hrefs for that
+    URL, and the article keeps its class (Pelican and themes go by it)."""
+    settings = read_settings(
+        None, override={"RELATIVE_URLS": relative, "SITEURL": "https://policy.example.org"}
+    )
+    article = Article(
+        "<p>Meta in Pakistan. Meta again, and <a href='{filename}/x.md'>x</a>.</p>",
+        metadata={"title": "Linked", "date": datetime.datetime(2030, 1, 1), "slug": "linked"},
+        settings=settings,
+        source_path=str(ROOT / "content" / "linked.md"),
+        context={"generated_content": {}, "static_content": {}, "localsiteurl": ""},
+    )
+    linker = Linker(REGISTRY, Matcher(REGISTRY), link_factory(lambda entity: "x"))
+    article._content, _ = linker.link_html(article._content)
+    entity_links = EntityLinks(REGISTRY, "entities/{}/".format, relative_urls=relative)
+    expand_entity_links([article], entity_links)
+    assert type(article) is Article
+    for siteurl in ("../..", ".") if relative else ("https://policy.example.org",):
+        page = BeautifulSoup(article.get_content(siteurl), "html.parser")
+        links = page.select("a.entity")
+        assert [(a["data-entity"], a["href"]) for a in links] == [
+            ("meta", entity_links.href("meta", siteurl)),
+            ("pakistan", entity_links.href("pakistan", siteurl)),
+        ]
+        assert "\x02" not in str(page)
+        assert page.get_text() == "Meta in Pakistan. Meta again, and x."

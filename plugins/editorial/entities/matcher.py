@@ -19,7 +19,8 @@ added as HTML spells them too (``AT&amp;T``): linking searches HTML.
 
 The cost is one pass of the automaton over the text plus a few checks per
 match: it does not grow with the number of names (``invoke bench`` and
-``tests/test_entities_matcher.py`` measure 30 against 20,000).
+``tests/test_entities_matcher.py`` measure 30 against 20,000). Which
+automaton searches is :mod:`editorial.entities.automata`'s choice.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ import re
 from bisect import bisect_left
 from typing import NamedTuple
 
-import ahocorasick
 from markdown.serializers import _escape_cdata
 
+from editorial.entities.automata import Automaton, automaton_class
 from editorial.entities.registry import Registry, is_acronym
 
 FULL = 0  # the name or an alias
@@ -64,51 +65,30 @@ class Matcher:
     two or more capitals) always match case-sensitively.
     """
 
-    def __init__(self, registry: Registry, *, ignore_case: bool = False) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        ignore_case: bool = False,
+        automaton: type[Automaton] | None = None,
+    ) -> None:
         self.ignore_case = ignore_case
-        # key -> list of (entity_id, kind, exact form or None when case does not matter)
-        table: dict[str, list[tuple[str, int, str | None]]] = {}
-        full_forms: set[str] = set()
-        for entity in registry:
-            for form in entity.forms:
-                full_forms.add(form)
-                exact = None if ignore_case and not is_acronym(form) else form
-                table.setdefault(self._key(form), []).append((entity.id, FULL, exact))
-        for entity in registry:
-            short = entity.short_form
-            if short and short not in full_forms:
-                exact = None if ignore_case and not is_acronym(short) else short
-                table.setdefault(self._key(short), []).append((entity.id, SHORT, exact))
-        # The registry's forms use the straight apostrophe; text may use either.
-        for key in [k for k in table if "'" in k]:
-            table.setdefault(key.replace("'", "\u2019"), table[key])
-        # Linking searches HTML, where "AT&T" is spelt "AT&amp;T" (exactly as
-        # Python-Markdown's serialiser escapes text).
-        for key in [k for k in table if _escape_cdata(k) != k]:
-            table.setdefault(
-                _escape_cdata(key),
-                [
-                    (i, kind, None if exact is None else _escape_cdata(exact))
-                    for i, kind, exact in table[key]
-                ],
-            )
-        # The automaton stores an int per key, an index into ``_values``
+        table = search_table(registry, ignore_case=ignore_case)
+        # The automaton gives each match's key as an index into ``_values``
         # (marshalled, unpacked on first use): from the build cache, 20,000
         # keys load in a third of the time that Python tuples would take.
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        keys: list[str] = []
         values: list[bytes] = []
         for key, entries in table.items():
             if all(exact is None or exact == key for _, _, exact in entries):
                 # The common case: the key itself decides (case-sensitive).
                 ids = tuple(entity_id for entity_id, _, _ in entries)
-                value = (len(key), ids, entries[0][1], None)
+                value = (ids, entries[0][1], None)
             else:
-                value = (len(key), (), FULL, tuple(entries))
-            automaton.add_word(key, len(values))
+                value = ((), FULL, tuple(entries))
+            keys.append(key)
             values.append(marshal.dumps(value))
-        if len(automaton):
-            automaton.make_automaton()
-        self._automaton = automaton
+        self._automaton = (automaton or automaton_class())(keys)
         self._values = values
         self._unpacked: list[tuple | None] = [None] * len(values)
         self.size = len(table)
@@ -127,9 +107,6 @@ class Matcher:
         self._automaton = state["automaton"]
         self._values = state["values"]
         self._unpacked = [None] * len(self._values)
-
-    def _key(self, form: str) -> str:
-        return form.lower() if self.ignore_case else form
 
     def candidates(self, text: str) -> list[Candidate]:
         """All whole-word matches in ``text``, ordered by start, longest first."""
@@ -154,12 +131,11 @@ class Matcher:
         # word (an apostrophe followed by a letter is inside one: O'Brien),
         # but may end before a possessive (Meta's, see _right_boundary).
         unpacked = self._unpacked
-        for last, index in self._automaton.iter(search):
+        for start, end, index in self._automaton.find(search):
             value = unpacked[index]
             if value is None:
                 value = unpacked[index] = marshal.loads(self._values[index])
-            length, ids, kind, checks = value
-            start = last - length + 1
+            ids, kind, checks = value
             if start:
                 before = view[start - 1]
                 if before not in _SEPARATORS:
@@ -167,7 +143,6 @@ class Matcher:
                         continue
                     if before in _APOSTROPHES and start >= 2 and _word(view[start - 2]):
                         continue
-            end = last + 1
             if end < n:
                 after = view[end]
                 if after not in _SEPARATORS:
@@ -188,6 +163,46 @@ class Matcher:
                 append((start, -end, ids, kind))
         found.sort()  # by start, then longest first (the end is negated)
         return found
+
+
+Entry = tuple[str, int, "str | None"]
+
+
+def search_table(registry: Registry, *, ignore_case: bool = False) -> dict[str, list[Entry]]:
+    """What the automaton searches for: each key (a name, alias or surname as
+    text spells it, lower-cased if ``ignore_case``) -> its ``(entity id,
+    kind, exact form)`` entries, the exact form None when case does not
+    matter."""
+    table: dict[str, list[Entry]] = {}
+    full_forms: set[str] = set()
+
+    def key_of(form: str) -> str:
+        return form.lower() if ignore_case else form
+
+    for entity in registry:
+        for form in entity.forms:
+            full_forms.add(form)
+            exact = None if ignore_case and not is_acronym(form) else form
+            table.setdefault(key_of(form), []).append((entity.id, FULL, exact))
+    for entity in registry:
+        short = entity.short_form
+        if short and short not in full_forms:
+            exact = None if ignore_case and not is_acronym(short) else short
+            table.setdefault(key_of(short), []).append((entity.id, SHORT, exact))
+    # The registry's forms use the straight apostrophe; text may use either.
+    for key in [k for k in table if "'" in k]:
+        table.setdefault(key.replace("'", "\u2019"), table[key])
+    # Linking searches HTML, where "AT&T" is spelt "AT&amp;T" (exactly as
+    # Python-Markdown's serialiser escapes text).
+    for key in [k for k in table if _escape_cdata(k) != k]:
+        table.setdefault(
+            _escape_cdata(key),
+            [
+                (i, kind, None if exact is None else _escape_cdata(exact))
+                for i, kind, exact in table[key]
+            ],
+        )
+    return table
 
 
 def _right_boundary(view: str, end: int, n: int) -> bool:
