@@ -135,13 +135,15 @@ def entities(c, suggest=False, min_count=1, limit=50):
         "articles": "number of synthetic articles (default 1000)",
         "aliases": "names and aliases in the synthetic registry (default 20000)",
         "repeat": "builds per configuration; the fastest and the median count (default 7)",
+        "pairs": "rounds of the two builds whose difference is linking's cost (default 21)",
     }
 )
-def bench(c, articles=1000, aliases=20000, repeat=7):
+def bench(c, articles=1000, aliases=20000, repeat=7, pairs=21):
     """Measure what entity linking adds to a Pelican build (synthetic site)."""
     from editorial.commands import bench_entities as bench_cmd
 
-    sys.exit(bench_cmd.run(ROOT, articles=int(articles), aliases=int(aliases), repeat=int(repeat)))
+    counts = {"articles": int(articles), "aliases": int(aliases), "repeat": int(repeat)}
+    sys.exit(bench_cmd.run(ROOT, **counts, pairs=int(pairs)))
 
 
 @task(

@@ -7,7 +7,7 @@ each in a fresh ``python -m pelican`` process:
 
 * ``stock``: Pelican with no plugin;
 * ``plugin-only``: the same imports as below (the editorial package, PyYAML,
-  pyahocorasick) and the same ``gc.freeze()`` once Pelican is initialised,
+  the automata) and the same ``gc.freeze()`` once Pelican is initialised,
   nothing else connected: the baseline for the ratios;
 * ``links-only``: linking alone: registry load, matcher, the one pass that
   links every article, links expanded in article pages (no entity pages,
@@ -17,17 +17,21 @@ each in a fresh ``python -m pelican`` process:
 * ``linked-small``: the same with the project's own small registry, to show
   that the cost hardly depends on the registry.
 
-Each configuration is built ``repeat`` times, interleaved; what counts is
-the CPU time (user + system) of the Pelican process, the least of the
-repeats: wall time on a shared 2-core machine moves by tens of percent. Even
-CPU time moves by 5-10% between rounds there, more than the few percent that
-linking costs, so the budget is judged on two measurements, and both must be
-under it: linking's own CPU time in a warm process, every article read as
-Pelican reads it and then linked in one pass (:func:`_linking_per_article`),
-plus the registry's load, as a share of the stock build's time per article;
-and the CPU time spent inside the linking hooks of a real build in a fresh
-process (:func:`_components`), which also pays that process's page faults
-and cold caches.
+Each configuration is built ``repeat`` times, interleaved, then the two
+whose difference is linking's whole cost (``plugin-only`` and
+``links-only``) up to ``pairs`` rounds; what counts is the CPU time (user +
+system) of the Pelican process: wall time on a shared 2-core machine moves
+by tens of percent. Even CPU time moves by 5-10% between rounds there, more
+than the few percent that linking costs, so the budget is judged on three
+measurements, and all must be under it: linking's own CPU time in a warm
+process, every article read as Pelican reads it and then linked in one
+pass (:func:`_linking_per_article`), plus the registry's load, as a share
+of the stock build's time per article; the CPU time spent inside the
+linking hooks of a real build in a fresh process (:func:`_components`),
+which also pays that process's page faults and cold caches; and the
+instructions a whole build executes (:func:`instructions`, valgrind), which
+include whatever linking makes the rest of the build do. Without valgrind,
+the median round of whole-build CPU time stands in for the last.
 """
 
 from __future__ import annotations
@@ -201,9 +205,8 @@ def _pin_to_one_cpu() -> None:
 PIN = _pin_to_one_cpu if os.name == "posix" else None  # subprocess has no preexec_fn on Windows
 
 
-def build(root: Path, site: Path, config: str, output: Path) -> float:
-    """Build ``site`` (from :func:`make_site`) with one configuration into
-    ``output`` in a fresh Pelican process; its CPU seconds."""
+def _build_command(root: Path, site: Path, config: str, output: Path) -> list[str]:
+    """``python -m pelican`` building ``site`` with one configuration into ``output``."""
     overrides = {
         "PATH": str(site / "content"),
         "THEME": str(root / "theme"),
@@ -215,12 +218,18 @@ def build(root: Path, site: Path, config: str, output: Path) -> float:
         "LOAD_CONTENT_CACHE": False,
         "DELETE_OUTPUT_DIRECTORY": False,
     }  # fmt: skip
-    command = [
+    return [
         sys.executable, "-m", "pelican", str(site / "content"),
         "-s", str(root / "pelicanconf.py"), "-o", str(output),
         "--log-handler", "plain", "--fatal", "errors",
         "-e", *(f"{k}={json.dumps(v)}" for k, v in overrides.items()),
     ]  # fmt: skip
+
+
+def build(root: Path, site: Path, config: str, output: Path) -> float:
+    """Build ``site`` (from :func:`make_site`) with one configuration into
+    ``output`` in a fresh Pelican process; its CPU seconds."""
+    command = _build_command(root, site, config, output)
     shutil.rmtree(output, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(
@@ -233,6 +242,43 @@ def build(root: Path, site: Path, config: str, output: Path) -> float:
     # CPU time (user + system) of the Pelican process: unlike wall time, it
     # hardly moves when other work shares the machine.
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+_INSTRUCTIONS = re.compile(r"I\s+refs:\s+([\d,]+)")
+
+
+def instructions(root: Path, site: Path, configs: list[str]) -> dict[str, int] | None:
+    """Instructions executed by one whole build per configuration, counted by
+    valgrind's cachegrind (two at a time), or None without valgrind.
+
+    Unlike CPU time, the count does not move with the machine's load: the
+    same build gives the same count to within about 0.3%. It misses what
+    time also pays for (cache misses, page faults), and it counts what
+    valgrind runs slower than the CPU would (SHA-256 without the CPU's SHA
+    instructions: the registry's digest is some 40M instructions there, 1 ms
+    of real time)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    env = {**BUILD_ENV, "PYTHONHASHSEED": "0"}  # the same hashing in every build
+    tool = [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    running = {}
+    for config in configs[:2]:
+        command = [*tool, *_build_command(root, site, config, site / f"out-valgrind-{config}")]
+        running[config] = subprocess.Popen(
+            command, cwd=site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+    counts: dict[str, int] = {}
+    for config, process in running.items():
+        _, stderr = process.communicate()
+        found = _INSTRUCTIONS.search(stderr)
+        if process.returncode != 0 or found is None:
+            raise RuntimeError(f"{config} build under valgrind failed:\n{stderr[-2000:]}")
+        counts[config] = int(found.group(1).replace(",", ""))
+    if configs[2:]:
+        counts.update(instructions(root, site, configs[2:]) or {})
+    return counts
 
 
 def _linking_per_article(
@@ -276,8 +322,9 @@ def _linking_per_article(
         htmls = [markdown.Markdown(**options).convert(source) for source in sources]
         least_plain = min(least_plain, (clock() - start) / len(sources))
         start = clock()
-        for html in htmls:
-            links.resolve(link_html(html)[0], "../..")
+        with wiring.collector_paused():  # as the entity generator links
+            for html in htmls:
+                links.resolve(link_html(html)[0], "../..")
         added.append((clock() - start) / len(sources))
     return least_plain, added, len(sources)
 
@@ -441,14 +488,17 @@ def run(
     articles: int = 1000,
     aliases: int = 20000,
     repeat: int = 7,
+    pairs: int = 21,
     keep: bool = False,
     out: TextIO = sys.stdout,
 ) -> int:
     site = Path(tempfile.mkdtemp(prefix="entity-bench-"))
     try:
         make_site(root, site, articles=articles, aliases=aliases)
+        from editorial.entities.automata import automaton_class
+
         print(f"Synthetic site: {articles} articles, registry {aliases} names and aliases "
-              f"({site})", file=out, flush=True)  # fmt: skip
+              f"({site}); automaton: {automaton_class().name}", file=out, flush=True)  # fmt: skip
 
         configs = ["stock", "plugin-only", "links-only", "linked", "linked-small"]
         times: dict[str, list[float]] = {c: [] for c in configs}
@@ -462,6 +512,15 @@ def run(
                 times[config].append(seconds)
                 print(f"  round {round_ + 1}: {config:<13} {seconds:7.3f} s CPU",
                       file=out, flush=True)  # fmt: skip
+        # More rounds of the two builds whose difference is linking's whole
+        # cost: one round's difference moves by several percent here.
+        paired = {c: list(times[c]) for c in ("plugin-only", "links-only")}
+        for round_ in range(repeat, pairs):
+            for config in ["plugin-only", "links-only"][:: 1 if round_ % 2 else -1]:
+                paired[config].append(build(root, site, config, site / f"out-{config}"))
+            print(f"  round {round_ + 1}: plugin-only {paired['plugin-only'][-1]:7.3f} s, "
+                  f"links-only {paired['links-only'][-1]:7.3f} s CPU",
+                  file=out, flush=True)  # fmt: skip
         best = {c: min(v) for c, v in times.items()}
         middle = {c: statistics.median(v) for c, v in times.items()}
         stock = best["stock"]
@@ -521,26 +580,47 @@ def run(
         print(f"\nRegistry ({aliases} names and aliases): parse, validate and build the matcher "
               f"{parse * 1000:.0f} ms (first build after a change); from the cache "
               f"{cached * 1000:.0f} ms", file=out)  # fmt: skip
+        print("\nInstructions of one whole build (valgrind's cachegrind):", file=out, flush=True)
+        counts = instructions(root, site, ["stock", "plugin-only", "links-only", "linked"])
+        if counts is None:
+            print("  valgrind is not installed: no instruction counts", file=out)
+        else:
+            for config, count in counts.items():
+                print(f"  {config:<13} {count / 1e6:9,.0f}M  "
+                      f"{(count - counts['stock']) / counts['stock'] * 100:+5.1f}% vs stock  "
+                      f"{(count - counts['plugin-only']) / counts['stock'] * 100:+5.1f}% of "
+                      "stock vs plugin-only", file=out)  # fmt: skip
+
         linking_share = per_article / stock_per_article * 100
         in_build_share = linking / stock * 100
-        links_paired = _paired_change(times, "links-only", "plugin-only")
-        whole_share = statistics.median(
-            (links - base) / stock * 100
-            for links, base in zip(times["links-only"], times["plugin-only"], strict=True)
-        )
-        # All three must be under: the per-article figure runs in a warm
-        # process; the in-build timers pay the fresh process's page faults and
-        # cold caches but not what linking costs outside its hooks; whole
-        # builds pay everything, blurred by the machine's noise.
-        verdict = "under" if max(linking_share, in_build_share, whole_share) < 5 else "OVER"
-        print(f"\nLinking (registry, matcher, links in article bodies) adds {linking_share:.1f}% "
-              f"to the build of {articles} articles with a {aliases}-alias registry, measured "
-              f"per article, {in_build_share:.1f}% by the timers inside a build, and "
-              f"{whole_share:.1f}% of a stock build by the median of the rounds' whole-build "
-              f"differences ({verdict} the 5% budget). "
-              f"Whole builds, which this machine's noise blurs by several percent: "
-              f"{_change(best, 'links-only', 'plugin-only'):+.1f}% (least of the repeats), "
-              f"round by round {_spread(links_paired)}.", file=out)  # fmt: skip
+        # Each round's difference relative to that round's baseline (a slow
+        # spell slows both builds of a round alike), in stock builds.
+        links_paired = _paired_change(paired, "links-only", "plugin-only")
+        whole_share = statistics.median(links_paired) * base / stock
+        figures = [
+            (linking_share, "per article"),
+            (in_build_share, "by the timers inside a build"),
+        ]
+        if counts is not None:
+            share = (counts["links-only"] - counts["plugin-only"]) / counts["stock"] * 100
+            figures.append((share, "by the instructions of a whole build"))
+        else:
+            figures.append((whole_share, "by the CPU time of whole builds (median round)"))
+        # All must be under. The per-article figure runs in a warm process;
+        # the in-build timers pay the fresh process's page faults and cold
+        # caches but not what linking costs outside its hooks; whole builds
+        # pay everything. Their instruction count is exact (but blind to cache
+        # misses); their CPU time moves by more than the budget from round to
+        # round here, so it decides only when valgrind cannot count.
+        verdict = "under" if max(share for share, _ in figures) < 5 else "OVER"
+        print("\nLinking (registry, matcher, links in article bodies) adds "
+              + ", ".join(f"{share:.1f}% {how}" for share, how in figures)
+              + f" to a stock build of {articles} articles with a {aliases}-alias registry: "
+              f"{verdict} the 5% budget. Whole builds' CPU time: "
+              f"{_change(best, 'links-only', 'plugin-only'):+.1f}% (least of the repeats); "
+              f"over {len(links_paired)} rounds, {whole_share:.1f}% of a stock build by the "
+              f"median round, rounds {_spread(links_paired)} of the baseline.",
+              file=out)  # fmt: skip
         whole_paired = _paired_change(times, "linked", "plugin-only")
         print(f"The whole entity feature (linking, entity pages, index, article lists, "
               f"JSON-LD) adds {_change(best, 'linked', 'plugin-only'):.1f}% (round by round "
