@@ -230,7 +230,10 @@ def build(root: Path, site: Path, config: str, output: Path) -> float:
     """Build ``site`` (from :func:`make_site`) with one configuration into
     ``output`` in a fresh Pelican process; its CPU seconds."""
     command = _build_command(root, site, config, output)
-    shutil.rmtree(output, ignore_errors=True)
+    # The output is not deleted between builds (each overwrites the same
+    # files): in this virtual machine, deleting and rewriting a thousand
+    # files again and again made every build's system time grow, from 0.3 s
+    # to 3.6 s over ten rounds, whatever the configuration.
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(
         command, cwd=site, capture_output=True, text=True, check=False, env=BUILD_ENV,

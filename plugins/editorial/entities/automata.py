@@ -1,7 +1,7 @@
 """The Aho-Corasick automaton that finds every key in a text in one pass.
 
 Pure: no Pelican. Two implementations give the same answers
-(``tests/test_entities_matcher.py`` checks them against each other):
+(``tests/test_entities_matcher.py`` checks each against a brute-force search):
 
 * :class:`DoubleArrayAutomaton`, on daachorse (Rust, a compact double
   array): it searches an article in about half the time, returns all
