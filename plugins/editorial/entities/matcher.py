@@ -165,7 +165,7 @@ class Matcher:
         return found
 
 
-Entry = tuple[str, int, "str | None"]
+Entry = tuple[str, int, str | None]  # (entity id, kind, exact form or None)
 
 
 def search_table(registry: Registry, *, ignore_case: bool = False) -> dict[str, list[Entry]]:
