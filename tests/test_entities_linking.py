@@ -16,10 +16,11 @@ from editorial.entities.linker import (
     LINK_MARK,
     META_KEY,
     Linker,
+    LinkFactory,
     LinkState,
+    StartTags,
     expand_links,
     href_template,
-    link_factory,
     mark_link,
     mentions_from_metadata,
     render,
@@ -30,14 +31,15 @@ from editorial.entities.registry import load_registry
 DATA = Path(__file__).parent / "data" / "entities"
 REGISTRY = load_registry(DATA / "registry.yml")
 MATCHER = Matcher(REGISTRY)
+START_TAGS = StartTags(REGISTRY, LinkFactory(href_template("/entities/{id}/")))
 
 
 def linker(mode: str = "first") -> Linker:
-    return Linker(REGISTRY, MATCHER, link_factory(href_template("/entities/{id}/")), mode=mode)
+    return Linker(MATCHER, mode=mode)
 
 
 def convert(source: str, mode: str = "first") -> str:
-    return render(source, linker(mode))[0]
+    return render(source, linker(mode), START_TAGS)[0]
 
 
 def A(entity_id: str, text: str | None = None) -> str:
@@ -165,7 +167,7 @@ def test_every_mention_mode():
 
 
 def test_no_link_mode_still_counts_mentions():
-    html, mentions = render("Meta met Meta in Pakistan.", linker("none"))
+    html, mentions = render("Meta met Meta in Pakistan.", linker("none"), START_TAGS)
     assert html == "<p>Meta met Meta in Pakistan.</p>"
     assert [(m.id, m.count, m.linked) for m in mentions] == [
         ("meta", 2, False),
@@ -178,7 +180,7 @@ def test_mentions_count_surnames_and_merge_acronym_after_full_name():
         "Nick Clegg met the Pakistan Telecommunication Authority (PTA).\n\n"
         "Clegg said the PTA's rules were clear. Clegg left.\n\n# Clegg\n\n`Clegg`"
     )
-    _, mentions = render(source, linker())
+    _, mentions = render(source, linker(), START_TAGS)
     assert [(m.id, m.count, m.linked) for m in mentions] == [
         ("nick-clegg", 3, True),
         ("pta", 2, True),
@@ -186,7 +188,7 @@ def test_mentions_count_surnames_and_merge_acronym_after_full_name():
 
 
 def test_surname_alone_is_not_a_mention():
-    _, mentions = render("Clegg said so.", linker())
+    _, mentions = render("Clegg said so.", linker(), START_TAGS)
     assert mentions == ()
 
 
@@ -217,8 +219,7 @@ def test_links_stay_placeholders_until_expanded():
     deferred, _ = linker().link_html(markdown.Markdown(extensions=["extra"]).convert(source))
     assert "<a" not in deferred
     assert deferred.count(LINK_MARK) == 4
-    factory = link_factory(href_template("/entities/{id}/"))
-    expanded = expand_links(deferred, lambda entity_id: factory.opening(REGISTRY.get(entity_id)))
+    expanded = expand_links(deferred, START_TAGS.__getitem__)
     assert expanded == convert(source)
     assert "&amp; " in expanded  # the serialiser escaped the text around and inside links
 
@@ -323,7 +324,7 @@ def test_linking_only_inserts_tags(source, mode):
     """Removing our <a> tags gives exactly what Markdown makes without linking:
     not one character outside the inserted tags changed."""
     plain_html = markdown.Markdown(extensions=["extra", "meta"]).convert(source)
-    linked_html, mentions = render(source, linker(mode))
+    linked_html, mentions = render(source, linker(mode), START_TAGS)
     assert OUR_LINK.sub(r"\1", linked_html) == plain_html
     if mode == "first":
         ids = re.findall(r'data-entity="([a-z0-9-]+)"', linked_html)
@@ -336,7 +337,7 @@ def test_linking_only_inserts_tags(source, mode):
 def test_links_never_nest(source):
     """An entity link is never inside a link (Markdown or raw HTML), nor holds one
     (links the author nested themselves are theirs)."""
-    linked_html, _ = render(source, linker("all"))
+    linked_html, _ = render(source, linker("all"), START_TAGS)
     parser = _LinkDepth()
     parser.feed(linked_html)
     assert all(depth == 0 for depth in parser.entity_depths), linked_html

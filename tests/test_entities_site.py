@@ -24,7 +24,7 @@ from pelican.contents import Article
 from pelican.settings import read_settings
 from support import ROOT, copy_project
 
-from editorial.entities.linker import LINK_MARK, META_KEY, Linker, link_factory
+from editorial.entities.linker import LINK_MARK, META_KEY, Linker
 from editorial.entities.matcher import Matcher
 from editorial.entities.pages import EntityPage
 from editorial.entities.registry import load_registry
@@ -296,7 +296,7 @@ def test_the_generator_links_each_content_item_once():
     """Handed the same article twice, the linking pass links it once: a
     second pass would put placeholders inside placeholders."""
     registry = load_registry(ROOT / "content" / "entities.yml")
-    linker = Linker(registry, Matcher(registry), link_factory(lambda entity: "x"))
+    linker = Linker(Matcher(registry))
     article = SimpleNamespace(_content="<p>Meta and Meta in Pakistan.</p>", metadata={})
     generator = SimpleNamespace(state=SimpleNamespace(linker=linker))
     EntitiesGenerator.link(generator, [article, article])
@@ -338,7 +338,7 @@ def test_a_linked_article_expands_its_links_for_each_site_url(relative):
         source_path=str(ROOT / "content" / "linked.md"),
         context={"generated_content": {}, "static_content": {}, "localsiteurl": ""},
     )
-    linker = Linker(REGISTRY, Matcher(REGISTRY), link_factory(lambda entity: "x"))
+    linker = Linker(Matcher(REGISTRY))
     article._content, _ = linker.link_html(article._content)
     entity_links = EntityLinks(REGISTRY, "entities/{}/".format, relative_urls=relative)
     expand_entity_links([article], entity_links)

@@ -65,7 +65,7 @@ def register():
     signals.initialized.connect(wiring.load_entities)
     signals.get_generators.connect(wiring.get_generators)
 '''
-# Same imports (the editorial package, PyYAML, pyahocorasick), nothing connected
+# Same imports (the editorial package, PyYAML, the automata), nothing connected
 # but the gc.freeze() that loading the registry does (wiring.load_entities): it
 # makes every later collection of the build cheaper, by about 3%, which has
 # nothing to do with linking and would hide part of its cost.
@@ -205,10 +205,12 @@ def _pin_to_one_cpu() -> None:
 PIN = _pin_to_one_cpu if os.name == "posix" else None  # subprocess has no preexec_fn on Windows
 
 
-def _build_command(root: Path, site: Path, config: str, output: Path) -> list[str]:
-    """``python -m pelican`` building ``site`` with one configuration into ``output``."""
-    overrides = {
+def _overrides(root: Path, site: Path, config: str, output: Path) -> dict[str, object]:
+    """The settings that make pelicanconf.py build ``site`` with one
+    configuration into ``output``, with no content cache."""
+    return {
         "PATH": str(site / "content"),
+        "OUTPUT_PATH": str(output),
         "THEME": str(root / "theme"),
         "PLUGIN_PATHS": [str(root / "plugins"), str(site / "plugins")],
         "PLUGINS": _PLUGINS[config],
@@ -217,10 +219,15 @@ def _build_command(root: Path, site: Path, config: str, output: Path) -> list[st
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
         "DELETE_OUTPUT_DIRECTORY": False,
-    }  # fmt: skip
+    }
+
+
+def _build_command(root: Path, site: Path, config: str, output: Path) -> list[str]:
+    """``python -m pelican`` building ``site`` with one configuration into ``output``."""
+    overrides = _overrides(root, site, config, output)
     return [
         sys.executable, "-m", "pelican", str(site / "content"),
-        "-s", str(root / "pelicanconf.py"), "-o", str(output),
+        "-s", str(root / "pelicanconf.py"),
         "--log-handler", "plain", "--fatal", "errors",
         "-e", *(f"{k}={json.dumps(v)}" for k, v in overrides.items()),
     ]  # fmt: skip
@@ -396,17 +403,7 @@ _LINKING_PARTS = (
 def _components(root: Path, site: Path) -> dict[str, float]:
     """CPU seconds inside each entity hook during one in-process build
     ("whole build" excludes interpreter start-up and imports)."""
-    overrides = {
-        "PATH": str(site / "content"),
-        "OUTPUT_PATH": str(site / "out-components"),
-        "THEME": str(root / "theme"),
-        "PLUGIN_PATHS": [str(root / "plugins"), str(site / "plugins")],
-        "PLUGINS": ["entities_only"],
-        "ENTITIES_FILE": str(site / "entities.yml"),
-        "ENTITY_CACHE_DIR": str(site / "cache"),
-        "CACHE_CONTENT": False,
-        "LOAD_CONTENT_CACHE": False,
-    }
+    overrides = _overrides(root, site, "linked", site / "out-components")
     script = COMPONENTS_SCRIPT.format(
         plugins=str(root / "plugins"), settings=str(root / "pelicanconf.py")
     )

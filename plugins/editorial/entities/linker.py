@@ -162,9 +162,6 @@ class LinkFactory:
         return f"<a{pairs}>"
 
 
-link_factory = LinkFactory
-
-
 class StartTags(dict):
     """Entity id -> the start tag of its links (``factory.opening``), made on
     first use; None for an id the registry lacks. A dict, so that the
@@ -236,21 +233,13 @@ def _expand_links_one_by_one(html: str, opening: Callable[[str], str | None]) ->
 
 class Linker:
     """Links articles' HTML; build one :class:`Matcher` per site build and
-    one :class:`Linker` (cheap) for all articles."""
+    one :class:`Linker` (cheap) for all articles. What a link looks like is
+    decided when its placeholder is expanded (:func:`expand_links`)."""
 
-    def __init__(
-        self,
-        registry: Registry,
-        matcher: Matcher,
-        make_link: LinkFactory,
-        *,
-        mode: str = "first",
-    ) -> None:
+    def __init__(self, matcher: Matcher, *, mode: str = "first") -> None:
         if mode not in MODES:
             raise ValueError(f"entity link mode {mode!r}: use one of {', '.join(MODES)}")
-        self.registry = registry
         self.matcher = matcher
-        self.make_link = make_link
         self.mode = mode
 
     def link_html(self, html: str, state: LinkState | None = None) -> tuple[str, LinkState]:
@@ -399,13 +388,15 @@ def _in_parentheses(text: str, after: int, start: int, end: int) -> bool:
 
 
 def render(
-    source: str, linker: Linker, extensions: Iterable[object] = ("extra", "meta")
+    source: str,
+    linker: Linker,
+    start_tags: StartTags,
+    extensions: Iterable[object] = ("extra", "meta"),
 ) -> tuple[str, tuple[EntityMention, ...]]:
-    """Convert Markdown ``source`` and link it, links expanded with the
-    linker's own link factory; return (HTML, mentions)."""
+    """Convert Markdown ``source`` and link it, links expanded with
+    ``start_tags``; return (HTML, mentions)."""
     html = markdown.Markdown(extensions=list(extensions)).convert(source)
     marked, state = linker.link_html(html)
-    start_tags = StartTags(linker.registry, linker.make_link)
     return expand_links(marked, start_tags.__getitem__), tuple(
         map(EntityMention._make, state.rows())
     )

@@ -58,12 +58,10 @@ from editorial.entities.linker import (
     LinkFactory,
     StartTags,
     expand_links,
-    link_factory,
 )
 from editorial.entities.matcher import Matcher
 from editorial.entities.pages import EntityIndex, EntityPage, add_refs, build_index
 from editorial.entities.registry import (
-    Entity,
     PackedEntities,
     Registry,
     RegistryError,
@@ -175,7 +173,7 @@ def load_state(settings: dict[str, Any]) -> EntitiesState | None:
         _store_cache(cache_file, registry, matcher)
     else:
         registry, matcher = loaded
-    linker = Linker(registry, matcher, link_factory(_href), mode=mode)
+    linker = Linker(matcher, mode=mode)
     return EntitiesState(registry, matcher, linker)
 
 
@@ -238,12 +236,6 @@ def cache_key(registry_digest: str, ignore_case: bool, automaton: str) -> str:
     for source in sorted(_SOURCES.glob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def _href(entity: Entity) -> str:
-    # Only for the linker's own link factory, unused in a build: the links
-    # are placeholders until EntityLinks expands them.
-    return f"entities/{entity.id}/"
 
 
 def load_entities(pelican: Any) -> None:
