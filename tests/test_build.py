@@ -131,3 +131,19 @@ def test_broken_setting_names_file_and_line_and_keeps_output(tmp_path, line, exp
     assert f"pelicanconf.py:{len(lines) + 1}: " in log
     assert expected in log
     assert (root / "output" / "index.html").read_text() == "previous build"
+
+
+def test_unknown_automaton_stops_the_build_and_keeps_output(tmp_path, monkeypatch):
+    """``EDITORIAL_AUTOMATON`` (for measuring the fallback) naming no
+    installed automaton stops the build, says what is installed, and leaves
+    the previous output alone."""
+    root = copy_project(tmp_path / "project")
+    (root / "output").mkdir()
+    (root / "output" / "index.html").write_text("previous build")
+    monkeypatch.setenv("EDITORIAL_AUTOMATON", "hyperscan")
+    out = io.StringIO()
+    assert build(root, out=out) == 1
+    log = out.getvalue()
+    assert "EDITORIAL_AUTOMATON=hyperscan: use one of pyahocorasick" in log
+    assert "output/ was left as it was" in log
+    assert (root / "output" / "index.html").read_text() == "previous build"
