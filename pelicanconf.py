@@ -50,7 +50,8 @@ DEFAULT_PAGINATION = 5
 # 404.html is what GitHub Pages serves for a missing page.
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
 
-# Previews are built with relative URLs so that output/ can be opened from disk.
+# Previews are built with relative URLs, so that output/ works wherever it is served
+# (links end in '/': browse it through `invoke serve`, not from disk).
 RELATIVE_URLS = True
 
 # Feeds are generated only when publishing (see publishconf.py).
