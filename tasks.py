@@ -8,7 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from invoke import task
+from invoke import Collection, task
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
@@ -130,37 +130,11 @@ def entities(c, suggest=False, min_count=1, limit=50):
     )
 
 
-@task(
-    help={
-        "articles": "number of synthetic articles (default 1000)",
-        "aliases": "names and aliases in the synthetic registry (default 20000)",
-        "repeat": "builds per configuration; the fastest and the median count (default 7)",
-        "pairs": "rounds of the two builds whose difference is linking's cost (default 21)",
-    }
-)
-def bench(c, articles=1000, aliases=20000, repeat=7, pairs=21):
-    """Measure what entity linking adds to a Pelican build (synthetic site)."""
-    from editorial.commands import bench_entities as bench_cmd
+# Every task above, plus the benchmarks' namespace (bench/tasks.py): `invoke
+# bench.site`, `invoke bench.repeats`. A copy of the project made only to build
+# (the tests make some) has no bench/ folder and needs none.
+ns = Collection.from_module(sys.modules[__name__])
+if (ROOT / "bench" / "tasks.py").is_file():
+    from bench.tasks import bench as bench_tasks
 
-    counts = {"articles": int(articles), "aliases": int(aliases), "repeat": int(repeat)}
-    sys.exit(bench_cmd.run(ROOT, **counts, pairs=int(pairs)))
-
-
-@task(
-    name="bench-repeats",
-    help={
-        "paraphrase-dir": "MRPC / STS-B folder (default ../shared/benchmarks/paraphrase)",
-        "paine-dir": "real-writing corpus (default ../shared/benchmarks/real-writing/paine-works)",
-        "cold-articles": "Paine articles embedded from an empty cache for the cold timing (30)",
-    },
-)
-def bench_repeats(c, paraphrase_dir="", paine_dir="", cold_articles=30):
-    """Precision/recall of the repeated-paragraph detector, false alarms, timing."""
-    from editorial.commands import bench_repeats as bench_cmd
-
-    args = ["--cold-articles", str(int(cold_articles))]
-    if paraphrase_dir:
-        args += ["--paraphrase-dir", paraphrase_dir]
-    if paine_dir:
-        args += ["--paine-dir", paine_dir]
-    sys.exit(bench_cmd.main(args))
+    ns.add_collection(bench_tasks)

@@ -133,17 +133,20 @@ def test_broken_setting_names_file_and_line_and_keeps_output(tmp_path, line, exp
     assert (root / "output" / "index.html").read_text() == "previous build"
 
 
-def test_unknown_automaton_stops_the_build_and_keeps_output(tmp_path, monkeypatch):
-    """``EDITORIAL_AUTOMATON`` (for measuring the fallback) naming no
-    installed automaton stops the build, says what is installed, and leaves
-    the previous output alone."""
+def test_broken_registry_stops_the_build_and_keeps_output(tmp_path):
+    """A registry problem is reported as file:line with what to do, with no
+    traceback, and the previous output stays."""
     root = copy_project(tmp_path / "project")
     (root / "output").mkdir()
     (root / "output" / "index.html").write_text("previous build")
-    monkeypatch.setenv("EDITORIAL_AUTOMATON", "hyperscan")
+    registry = root / "content" / "entities.yml"
+    registry.write_text(registry.read_text(encoding="utf-8") + "\nbroken-entry:\n  name: X\n")
+    line = registry.read_text(encoding="utf-8").splitlines().index("broken-entry:") + 1
     out = io.StringIO()
     assert build(root, out=out) == 1
     log = out.getvalue()
-    assert "EDITORIAL_AUTOMATON=hyperscan: use one of pyahocorasick" in log
+    problem = "entity 'broken-entry': missing required field 'type'"
+    assert f"content/entities.yml:{line}: {problem}" in log
+    assert "Traceback" not in log
     assert "output/ was left as it was" in log
     assert (root / "output" / "index.html").read_text() == "previous build"

@@ -5,41 +5,49 @@ from __future__ import annotations
 
 import html.parser
 import re
+import xml.etree.ElementTree as etree
 from pathlib import Path
 
 import markdown
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown.serializers import to_html_string
 
 from editorial.entities.linker import (
-    LINK_MARK,
     META_KEY,
+    EntityMention,
     Linker,
-    LinkFactory,
     LinkState,
-    StartTags,
-    expand_links,
-    href_template,
-    mark_link,
+    escape_attribute,
     mentions_from_metadata,
-    render,
+    start_tag,
 )
 from editorial.entities.matcher import Matcher
-from editorial.entities.registry import load_registry
+from editorial.entities.registry import Entity, load_registry, parse_registry
 
 DATA = Path(__file__).parent / "data" / "entities"
 REGISTRY = load_registry(DATA / "registry.yml")
 MATCHER = Matcher(REGISTRY)
-START_TAGS = StartTags(REGISTRY, LinkFactory(href_template("/entities/{id}/")))
+
+
+def href(entity: Entity) -> str:
+    return f"/entities/{entity.id}/"
 
 
 def linker(mode: str = "first") -> Linker:
-    return Linker(MATCHER, mode=mode)
+    return Linker(REGISTRY, MATCHER, href, mode=mode)
+
+
+def render(source: str, mode: str = "first") -> tuple[str, tuple[EntityMention, ...]]:
+    """Markdown ``source`` converted as Pelican's reader does, then linked."""
+    converted = markdown.Markdown(extensions=["extra", "meta"]).convert(source)
+    linked, state = linker(mode).link_html(converted)
+    return linked, state.mentions()
 
 
 def convert(source: str, mode: str = "first") -> str:
-    return render(source, linker(mode), START_TAGS)[0]
+    return render(source, mode)[0]
 
 
 def A(entity_id: str, text: str | None = None) -> str:
@@ -125,38 +133,34 @@ def test_linking_rules(source, expected):
     assert convert(source) == expected
 
 
-def _L(entity_id: str, text: str) -> str:
-    return f'<a data-entity="{entity_id}">{text}</a>'
-
-
 # (id, HTML as Markdown or an author's raw HTML has it, the same HTML linked)
 HTML_CASES = [
     ("nested-links", '<p><a href="/x"><a href="/y">x</a> Meta</a> Pakistan</p>',
-     f'<p><a href="/x"><a href="/y">x</a> Meta</a> {_L("pakistan", "Pakistan")}</p>'),
+     f'<p><a href="/x"><a href="/y">x</a> Meta</a> {A("pakistan")}</p>'),
     ("code-in-link", '<p><a href="/x"><code>x</code> Meta</a> Meta</p>',
-     f'<p><a href="/x"><code>x</code> Meta</a> {_L("meta", "Meta")}</p>'),
+     f'<p><a href="/x"><code>x</code> Meta</a> {A("meta")}</p>'),
     ("unclosed-no-link-element", "<p>Pakistan <code>Meta</p><p>Meta</p>",
-     f"<p>{_L('pakistan', 'Pakistan')} <code>Meta</p><p>Meta</p>"),
+     f"<p>{A('pakistan')} <code>Meta</p><p>Meta</p>"),
     ("quoted-angle-bracket", "<p title='a > Meta' data-x=\"b > Pakistan\">Meta</p>",
-     f"<p title='a > Meta' data-x=\"b > Pakistan\">{_L('meta', 'Meta')}</p>"),
+     f"<p title='a > Meta' data-x=\"b > Pakistan\">{A('meta')}</p>"),
     # Invalid HTML (Markdown escapes it): taken as a tag up to the next ">".
-    ("bare-less-than", "<p>x < Meta</p><p>Meta</p>", f"<p>x < Meta</p><p>{_L('meta', 'Meta')}</p>"),
-    ("comment", "<!-- Meta <b> --><p>Pakistan</p>",
-     f"<!-- Meta <b> --><p>{_L('pakistan', 'Pakistan')}</p>"),
+    ("bare-less-than", "<p>x < Meta</p><p>Meta</p>", f"<p>x < Meta</p><p>{A('meta')}</p>"),
+    ("comment", "<!-- Meta <b> --><p>Pakistan</p>", f"<!-- Meta <b> --><p>{A('pakistan')}</p>"),
     ("script-holding-tags", '<script>var a = "</a> Meta";</script><p>Meta</p>',
-     f'<script>var a = "</a> Meta";</script><p>{_L("meta", "Meta")}</p>'),
-    ("comment-holding-tags", "<!-- <code> --><p>Meta</p>",
-     f"<!-- <code> --><p>{_L('meta', 'Meta')}</p>"),
+     f'<script>var a = "</a> Meta";</script><p>{A("meta")}</p>'),
+    ("comment-holding-tags", "<!-- <code> --><p>Meta</p>", f"<!-- <code> --><p>{A('meta')}</p>"),
     ("upper-case-tags", "<H2>Meta</H2><P>Pakistan <CODE>Meta</CODE></P>",
-     f"<H2>Meta</H2><P>{_L('pakistan', 'Pakistan')} <CODE>Meta</CODE></P>"),
+     f"<H2>Meta</H2><P>{A('pakistan')} <CODE>Meta</CODE></P>"),
+    ("mixed-case-raw-text", "<Script>Meta</SCRIPT><p>Meta</p>",
+     f"<Script>Meta</SCRIPT><p>{A('meta')}</p>"),
+    ("end-tag-then-name", "<p><b>x</b>Meta</p>", f"<p><b>x</b>{A('meta')}</p>"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(("html", "expected"), [c[1:] for c in HTML_CASES],
                          ids=[c[0] for c in HTML_CASES])  # fmt: skip
 def test_no_link_zones_in_any_html(html, expected):
-    marked, _ = linker().link_html(html)
-    assert expand_links(marked, lambda entity_id: f'<a data-entity="{entity_id}">') == expected
+    assert linker().link_html(html)[0] == expected
 
 
 def test_every_mention_mode():
@@ -167,12 +171,14 @@ def test_every_mention_mode():
 
 
 def test_no_link_mode_still_counts_mentions():
-    html, mentions = render("Meta met Meta in Pakistan.", linker("none"), START_TAGS)
+    html, mentions = render("Meta met Meta in Pakistan.", "none")
     assert html == "<p>Meta met Meta in Pakistan.</p>"
-    assert [(m.id, m.count, m.linked) for m in mentions] == [
-        ("meta", 2, False),
-        ("pakistan", 1, False),
-    ]
+    assert mentions == (("meta", 2, False), ("pakistan", 1, False))
+
+
+def test_unknown_mode_is_refused():
+    with pytest.raises(ValueError, match="use one of first, all, none"):
+        linker("some")
 
 
 def test_mentions_count_surnames_and_merge_acronym_after_full_name():
@@ -180,7 +186,7 @@ def test_mentions_count_surnames_and_merge_acronym_after_full_name():
         "Nick Clegg met the Pakistan Telecommunication Authority (PTA).\n\n"
         "Clegg said the PTA's rules were clear. Clegg left.\n\n# Clegg\n\n`Clegg`"
     )
-    _, mentions = render(source, linker(), START_TAGS)
+    _, mentions = render(source)
     assert [(m.id, m.count, m.linked) for m in mentions] == [
         ("nick-clegg", 3, True),
         ("pta", 2, True),
@@ -188,8 +194,22 @@ def test_mentions_count_surnames_and_merge_acronym_after_full_name():
 
 
 def test_surname_alone_is_not_a_mention():
-    _, mentions = render("Clegg said so.", linker(), START_TAGS)
-    assert mentions == ()
+    assert render("Clegg said so.")[1] == ()
+
+
+def test_shared_surname_names_the_latest_full_name():
+    registry_text = (DATA / "registry.yml").read_text(encoding="utf-8") + (
+        "ann-clegg:\n  name: Ann Clegg\n  type: person\n"
+    )
+    registry = parse_registry(registry_text)
+    shared = Linker(registry, Matcher(registry), href, mode="all")
+    text = "<p>Nick Clegg met Ann Clegg. Clegg spoke. Nick Clegg left. Clegg too.</p>"
+    html, state = shared.link_html(text)
+    assert re.findall(r'data-entity="([a-z-]+)"[^>]*>([^<]*)', html) == [
+        ("nick-clegg", "Nick Clegg"), ("ann-clegg", "Ann Clegg"), ("ann-clegg", "Clegg"),
+        ("nick-clegg", "Nick Clegg"), ("nick-clegg", "Clegg"),
+    ]  # fmt: skip
+    assert state.mentions() == (("nick-clegg", 3, True), ("ann-clegg", 2, True))
 
 
 def test_one_state_counts_across_documents():
@@ -197,9 +217,14 @@ def test_one_state_counts_across_documents():
     state = LinkState()
     first, _ = linker().link_html("<p>Meta in Pakistan.</p>", state)
     second, _ = linker().link_html("<p>Meta again.</p>", state)
-    assert first.count(LINK_MARK) == 2 and LINK_MARK not in second
-    assert state.rows() == (("meta", 2, True), ("pakistan", 1, True))
-    assert [m.id for m in mentions_from_metadata({META_KEY: state.rows()})] == ["meta", "pakistan"]
+    assert first == f"<p>{A('meta')} in {A('pakistan')}.</p>"
+    assert second == "<p>Meta again.</p>"
+    assert state.mentions() == (("meta", 2, True), ("pakistan", 1, True))
+    assert mentions_from_metadata({META_KEY: state.mentions()}) == state.mentions()
+    assert [m.id for m in mentions_from_metadata({META_KEY: state.mentions()})] == [
+        "meta",
+        "pakistan",
+    ]
     assert mentions_from_metadata({}) == ()
 
 
@@ -211,43 +236,43 @@ def test_link_title_and_attribute_order():
     )
 
 
-def test_links_stay_placeholders_until_expanded():
-    """What a Pelican build does: linking leaves placeholders in the HTML
-    (Pelican's own link pass never sees our tags), and expanding them when
-    the page is rendered gives exactly the HTML that `render` gives."""
-    source = "Meta & Pakistan: *Nick Clegg* met the Pakistan Telecommunication Authority."
-    deferred, _ = linker().link_html(markdown.Markdown(extensions=["extra"]).convert(source))
-    assert "<a" not in deferred
-    assert deferred.count(LINK_MARK) == 4
-    expanded = expand_links(deferred, START_TAGS.__getitem__)
-    assert expanded == convert(source)
-    assert "&amp; " in expanded  # the serialiser escaped the text around and inside links
-
-
-def test_expanding_an_unknown_entity_leaves_its_text():
-    meta, pta = REGISTRY.get("meta"), REGISTRY.get("pta")
-    marked = f"{mark_link(meta, 'Meta')} and {mark_link(pta, 'PTA')}"
-    html = expand_links(marked, lambda entity_id: None if entity_id == "meta" else "<a>")
-    assert html == "Meta and <a>PTA</a>"
-    assert expand_links("no links here", lambda entity_id: "<a>") == "no links here"
+def test_links_keep_pelican_intrasite_hrefs_as_given():
+    """The build links with Pelican's `{filename}` syntax; the linker writes
+    the href it is given, escaped as an attribute value."""
+    pelican_style = Linker(REGISTRY, MATCHER, lambda e: f"{{filename}}/entities/{e.id}/index.html")
+    html, _ = pelican_style.link_html("<p>Pakistan &amp; Meta</p>")
+    assert html == (
+        '<p><a class="entity entity-place" data-entity="pakistan" '
+        'href="{filename}/entities/pakistan/index.html">Pakistan</a> &amp; '
+        '<a class="entity entity-organization" data-entity="meta" '
+        'href="{filename}/entities/meta/index.html" title="Owner of Facebook &amp; Instagram, '
+        '&quot;the metaverse company&quot;.">Meta</a></p>'
+    )
 
 
 @pytest.mark.parametrize(
-    "marked",
+    ("value", "escaped"),
     [
-        "\x02entity:meta\x03Meta, unclosed",
-        "\x02/entity\x03 closed before \x02entity:meta\x03Meta",
-        "\x02entity:meta\x03Meta\x02/entity\x03 and \x02entity:pta\x03PTA, unclosed",
+        ('Facebook & "Meta" <3', "Facebook &amp; &quot;Meta&quot; &lt;3"),
+        ("AT&amp;T, &#169; &#xA9; R&D", "AT&amp;T, &#169; &#xA9; R&amp;D"),
+        ("Pakistan's ‘rules’", "Pakistan's ‘rules’"),
     ],
 )
-def test_placeholders_not_ours_are_left_as_they_are(marked):
-    """Only a complete placeholder becomes a link; anything else stays exactly as it was."""
-    html = expand_links(marked, lambda entity_id: f"<a id={entity_id}>")
-    complete = "\x02entity:meta\x03Meta\x02/entity\x03"
-    if marked.startswith(complete):
-        assert html == "<a id=meta>Meta</a>" + marked[len(complete) :]
-    else:
-        assert html == marked
+def test_attributes_are_escaped_as_markdown_escapes_them(value, escaped):
+    """As Python-Markdown's serialiser does: a character reference stays as
+    it is; apostrophes are left alone (our links look like Markdown's)."""
+    assert escape_attribute(value) == escaped
+
+
+def test_start_tags_are_what_markdown_would_serialise():
+    """Our links are spelt exactly as Python-Markdown writes an <a> element."""
+    for entity in [*REGISTRY, Entity("x", "X", "other", description="<b> & 'c' \"d\" &amp;")]:
+        element = etree.Element("a")
+        for name, value in [("class", f"entity entity-{entity.type}"), ("data-entity", entity.id),
+                            ("href", href(entity)), ("title", entity.description)]:  # fmt: skip
+            if value:
+                element.set(name, value)
+        assert start_tag(entity, href(entity)) + "</a>" == to_html_string(element)
 
 
 # --- properties ------------------------------------------------------------
@@ -324,7 +349,7 @@ def test_linking_only_inserts_tags(source, mode):
     """Removing our <a> tags gives exactly what Markdown makes without linking:
     not one character outside the inserted tags changed."""
     plain_html = markdown.Markdown(extensions=["extra", "meta"]).convert(source)
-    linked_html, mentions = render(source, linker(mode), START_TAGS)
+    linked_html, mentions = render(source, mode)
     assert OUR_LINK.sub(r"\1", linked_html) == plain_html
     if mode == "first":
         ids = re.findall(r'data-entity="([a-z0-9-]+)"', linked_html)
@@ -337,7 +362,7 @@ def test_linking_only_inserts_tags(source, mode):
 def test_links_never_nest(source):
     """An entity link is never inside a link (Markdown or raw HTML), nor holds one
     (links the author nested themselves are theirs)."""
-    linked_html, _ = render(source, linker("all"), START_TAGS)
+    linked_html, _ = render(source, "all")
     parser = _LinkDepth()
     parser.feed(linked_html)
     assert all(depth == 0 for depth in parser.entity_depths), linked_html

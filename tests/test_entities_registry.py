@@ -13,6 +13,8 @@ import sys
 import pytest
 from support import ROOT, copy_project
 
+from editorial.entities.generator import EntityPagesGenerator, entity_generator
+from editorial.entities.loading import find_registry, load, registry_path
 from editorial.entities.registry import (
     TYPES,
     RegistryError,
@@ -158,30 +160,35 @@ def test_pelican_exits_non_zero_without_fatal(tmp_path):
         cwd=project, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == 1
-    assert "content/entities.yml:1: entity 'meta': missing required field 'type'" in (result.stderr)
+    # Pelican logs the error as critical (its console handler wraps long lines).
+    log = " ".join((result.stdout + result.stderr).split())
+    assert "content/entities.yml:1: entity 'meta': missing required field 'type'" in log
+    assert "content/entities.yml: fix the registry and build again" in log
     assert not (tmp_path / "out").exists()
 
 
 def test_registry_path_is_relative_to_the_project(tmp_path):
-    from editorial.entities.wiring import registry_path
-
-    path, explicit = registry_path({"PATH": str(tmp_path / "content")})
-    assert path == tmp_path.resolve() / "content" / "entities.yml"
-    assert not explicit
-    assert registry_path({"ENTITIES_FILE": None, "PATH": str(tmp_path)}) == (None, True)
+    assert registry_path({"PATH": str(tmp_path / "content")}) == (
+        tmp_path.resolve() / "content" / "entities.yml"
+    )
+    assert registry_path({"ENTITIES_FILE": None, "PATH": str(tmp_path)}) is None
+    assert registry_path({"ENTITIES_FILE": "", "PATH": str(tmp_path)}) is None
 
 
 def test_missing_registry_turns_linking_off(tmp_path, caplog):
-    from editorial.entities.wiring import load_state
-
     content = tmp_path / "content"
     content.mkdir()
     with caplog.at_level(logging.INFO, logger="pelican.editorial.entities"):
-        assert load_state({"PATH": str(content)}) is None
+        assert find_registry({"PATH": str(content)}) is None
         assert caplog.records[-1].levelno == logging.INFO
-        assert load_state({"PATH": str(content), "ENTITIES_FILE": "content/entities.yml"}) is None
+        explicit = {"PATH": str(content), "ENTITIES_FILE": "content/entities.yml"}
+        assert find_registry(explicit) is None
         assert caplog.records[-1].levelno == logging.WARNING
     assert "entity linking is off" in caplog.records[-1].getMessage()
+    (content / "entities.yml").write_text("", encoding="utf-8")
+    assert find_registry({"PATH": str(content)}) == content.resolve() / "entities.yml"
+    assert entity_generator({"PATH": str(content)}) is EntityPagesGenerator
+    assert entity_generator({"PATH": str(content), "ENTITIES_FILE": None}) is None
 
 
 def test_error_message_lists_what_to_do():
@@ -210,6 +217,21 @@ def test_cli_check(tmp_path):
 _OLD_CACHE = pickle.dumps((1, "digest", [("meta", "Meta", "organization")], None))
 
 
+def _project(tmp_path, registry_text: str) -> dict:
+    content = tmp_path / "content"
+    content.mkdir(exist_ok=True)
+    (content / "entities.yml").write_text(registry_text, encoding="utf-8")
+    return {"PATH": str(content), "EDITORIAL_CACHE_DIR": str(tmp_path / "cache")}
+
+
+def _load(settings: dict):
+    return load(settings, registry_path(settings))
+
+
+def _cache_files(tmp_path) -> list:
+    return sorted((tmp_path / "cache" / "entities").glob("registry-*.pickle"))
+
+
 @pytest.mark.parametrize(
     "damage",
     [b"not a pickle at all", _OLD_CACHE, b""],
@@ -218,25 +240,55 @@ _OLD_CACHE = pickle.dumps((1, "digest", [("meta", "Meta", "organization")], None
 def test_a_damaged_registry_cache_is_rebuilt(tmp_path, damage):
     """The registry's build cache is ours to throw away: garbage, a payload
     from an older cache version or an empty file is ignored and rewritten."""
-    from editorial.entities.registry import PackedEntities
-    from editorial.entities.wiring import load_state
-
-    content = tmp_path / "content"
-    content.mkdir()
-    (content / "entities.yml").write_text(
-        "meta:\n  name: Meta\n  type: organization\n  aliases: [Meta Platforms]\n",
-        encoding="utf-8",
+    settings = _project(
+        tmp_path, "meta:\n  name: Meta\n  type: organization\n  aliases: [Meta Platforms]\n"
     )
-    settings = {"PATH": str(content), "ENTITY_CACHE_DIR": str(tmp_path / "cache")}
-    first = load_state(settings)
-    (cache_file,) = (tmp_path / "cache" / "entities").glob("registry-*.pickle")
+    first, _ = _load(settings)
+    (cache_file,) = _cache_files(tmp_path)
     cache_file.write_bytes(damage)
 
-    again = load_state(settings)
-    assert again.registry.get("meta") == first.registry.get("meta")
-    assert [c.entity_ids for c in again.matcher.candidates("Meta Platforms said")] == [
+    registry, matcher = _load(settings)
+    assert registry.get("meta") == first.get("meta")
+    assert [c.entity_ids for c in matcher.candidates("Meta Platforms said")] == [
         ("meta",),
         ("meta",),
     ]
     _, _, entities, _ = pickle.loads(cache_file.read_bytes())  # rewritten, readable
-    assert isinstance(entities, PackedEntities) and "meta" in entities
+    assert entities == registry.entities
+
+
+def test_the_cache_follows_the_registry_and_the_settings(tmp_path):
+    """A changed registry (or matching setting) is read again, never taken
+    from the cache; the old registry's cache file is replaced."""
+    settings = _project(tmp_path, "meta:\n  name: Meta\n  type: organization\n")
+    registry, _ = _load(settings)
+    (old_file,) = _cache_files(tmp_path)
+    again, _ = _load(settings)  # from the cache
+    assert again.entities == registry.entities and again.digest == registry.digest
+
+    settings = _project(tmp_path, "meta:\n  name: Meta\n  type: organization\n"
+                                  "  description: Changed.\n")  # fmt: skip
+    changed, matcher = _load(settings)
+    assert changed.get("meta").description == "Changed."
+    assert changed.digest != registry.digest
+    assert _cache_files(tmp_path) != [old_file] and len(_cache_files(tmp_path)) == 1
+
+    _, ignoring = _load({**settings, "ENTITY_IGNORE_CASE": True})
+    assert not matcher.ignore_case and ignoring.ignore_case
+    assert [c.entity_ids for c in ignoring.candidates("meta")] == [("meta",)]
+
+
+def test_a_broken_registry_is_never_cached(tmp_path):
+    settings = _project(tmp_path, "meta:\n  name: Meta\n")
+    for _ in range(2):
+        with pytest.raises(RegistryError, match=r"entities\.yml:1: entity 'meta': missing"):
+            _load(settings)
+    assert _cache_files(tmp_path) == []
+
+
+def test_no_cache_when_the_cache_dir_is_empty(tmp_path):
+    settings = {**_project(tmp_path, "meta:\n  name: Meta\n  type: other\n"),
+                "EDITORIAL_CACHE_DIR": None}  # fmt: skip
+    registry, _ = _load(settings)
+    assert registry.get("meta").name == "Meta"
+    assert not (tmp_path / "cache").exists()

@@ -1,40 +1,38 @@
 """Entity linking in real builds of the repository's site: the seed article's
 links, the entity pages and index, absolute URLs when publishing, JSON-LD,
-and the content cache following the registry."""
+and the content cache following the registry; and the entity generator as
+Pelican drives it."""
 
 from __future__ import annotations
 
 import datetime
-import gc
 import gzip
 import html
 import json
+import logging
+import os
 import pickle
 import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import parse_html
+from jinja2 import Environment
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from pelican.contents import Article
 from pelican.settings import read_settings
 from support import ROOT, copy_project
 
-from editorial.entities.linker import LINK_MARK, META_KEY, Linker
-from editorial.entities.matcher import Matcher
+from editorial.entities.generator import EntityPagesGenerator
+from editorial.entities.jsonld import article_jsonld
+from editorial.entities.linker import META_KEY
 from editorial.entities.pages import EntityPage
 from editorial.entities.registry import load_registry
-from editorial.entities.wiring import (
-    ArticleJsonLd,
-    EntitiesGenerator,
-    EntityLinks,
-    collector_paused,
-    expand_entity_links,
-)
 
 SEED = "2022/pakistan-foreign-minister-urges-meta-to-open-office/"
 SEED_LINKS = [
@@ -94,7 +92,8 @@ def test_every_link_resolves(built_site):
     for path in built_site.output.rglob("*"):
         if path.suffix in {".html", ".xml", ".json", ".txt"}:
             text = path.read_text(encoding="utf-8")
-            assert "\x02" not in text and "\x03" not in text, f"placeholder left in {path}"
+            assert "{filename}" not in text, f"link left unresolved in {path}"
+    assert "Unable to find" not in built_site.log
     for path in built_site.html_files():
         for link in parse_html(path).select(".post__body a.entity"):
             target = (path.parent / link["href"]).resolve() / "index.html"
@@ -177,36 +176,50 @@ def test_article_json_ld_mentions(soup):
     assert by_name["Nick Clegg"]["@type"] == "Person"
 
 
+def test_article_json_ld_bytes(soup, built_site):
+    """The article's JSON-LD is the theme's `|tojson` of the plugin's dict:
+    keys sorted (Jinja's default policy), the mentions in first-mention order."""
+    script = soup(SEED).select_one('script[type="application/ld+json"]')
+    text = script.string
+    data = json.loads(text)
+    assert list(data) == sorted(data) == ["@context", "@type", "datePublished", "headline",
+                                          "mentions"]  # fmt: skip
+    assert text == str(htmlsafe_json_dumps(data, sort_keys=True))
+
+
+TITLE = Markup("<em>Meta</em>’s &amp; the PTA's &lt;/script&gt;&lt;script&gt; ")
+
+
 @pytest.mark.parametrize(
     "dumps_kwargs", [{"sort_keys": True}, {}, {"sort_keys": True, "indent": 2}]
 )
-def test_article_json_ld_is_what_tojson_makes(dumps_kwargs):
-    """The spliced JSON-LD equals Jinja's own serialisation of the whole
-    document, escaping included, whatever the environment's json policies."""
+def test_article_json_ld_is_safe_in_a_script(dumps_kwargs):
+    """What the theme writes, `{{ article.entities_jsonld|tojson }}`, escapes
+    whatever the title and the registry hold, under any json policies."""
     tricky = load_registry(Path(__file__).parent / "data" / "entities" / "registry.yml")
     pages = [EntityPage(entity, f"entities/{entity.id}/", "") for entity in tricky]
-    policies = {"json.dumps_function": None, "json.dumps_kwargs": dumps_kwargs}
-    jsonld = ArticleJsonLd(policies)
+    env = Environment(autoescape=True)
+    env.policies["json.dumps_kwargs"] = dumps_kwargs
+    template = env.from_string("<script>{{ article.entities_jsonld|tojson }}</script>")
     for number, entities in enumerate([pages, pages[:1], pages[::-1], pages[1:3]]):
         article = SimpleNamespace(
-            title=Markup("<em>Meta</em>’s &amp; the PTA's &lt;script&gt; ") + str(number),
-            date=datetime.datetime(2022, 1, number + 1, 10, 30),
-            entities=entities,
+            title=TITLE + str(number), date=datetime.datetime(2022, 1, number + 1, 10, 30)
         )
-        expected = htmlsafe_json_dumps(
-            {
-                "@context": "https://schema.org",
-                "@type": "Article",
-                "headline": Markup(str(article.title)).striptags(),
-                "datePublished": article.date.isoformat(),
-                "mentions": [page.jsonld for page in entities],
-            },
-            **dumps_kwargs,
-        )
-        produced = jsonld(article)
-        assert produced == expected
-        assert isinstance(produced, Markup)
-    assert jsonld(SimpleNamespace(title="Nothing", date=None, entities=[])) == ""
+        article.entities_jsonld = article_jsonld(article, [page.jsonld for page in entities])
+        expected = {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": f"Meta’s & the PTA's </script><script> {number}",
+            "datePublished": f"2022-01-0{number + 1}T10:30:00",
+            "mentions": [page.jsonld for page in entities],
+        }
+        assert article.entities_jsonld == expected
+        rendered = template.render(article=article)
+        inner = rendered.removeprefix("<script>").removesuffix("</script>")
+        assert inner == htmlsafe_json_dumps(expected, **dumps_kwargs)
+        assert not {"<", ">", "&", "'"} & set(inner)
+        assert json.loads(inner) == expected
+    assert article_jsonld(SimpleNamespace(title="Nothing", date=None), []) is None
 
 
 def _build(project: Path, output: Path) -> str:
@@ -239,7 +252,7 @@ def test_registry_change_relinks_articles_read_from_the_content_cache(tmp_path):
     assert first.select_one('a[data-entity="mastercard"]')["title"] == "US payment card network."
     contents = [content for _, (content, _) in _reader_cache(project).values()]
     assert any("Mastercard" in content for content in contents)
-    assert not any(LINK_MARK in content for content in contents)
+    assert not any("data-entity" in content for content in contents)
 
     text = registry.read_text(encoding="utf-8")
     text = text.replace("description: US payment card network.", "description: Card scheme.")
@@ -253,12 +266,12 @@ def test_registry_change_relinks_articles_read_from_the_content_cache(tmp_path):
     assert "Reserve Bank of India’s" in second.select_one(".post__body").get_text()
 
 
-def test_feeds_carry_expanded_absolute_links(published_site):
-    """Feeds render content with the absolute SITEURL: the entity links in
-    them are expanded for it too."""
+def test_feeds_carry_absolute_links(published_site):
+    """Feeds render content with the absolute SITEURL: Pelican resolves the
+    entity links for it too."""
     for feed in sorted((published_site.output / "feeds").glob("*.xml")):
         text = feed.read_text(encoding="utf-8")
-        assert "\x02" not in text and "\x03" not in text, feed
+        assert "{filename}" not in text, feed
     feed = html.unescape((published_site.output / "feeds" / "all.atom.xml").read_text("utf-8"))
     assert 'data-entity="meta" href="https://policy.example.org/entities/meta/"' in feed
 
@@ -278,7 +291,7 @@ def test_links_in_a_summary_cut_from_the_body_and_from_the_cache(tmp_path):
     _build(project, tmp_path / "two")
     for output in (tmp_path / "one", tmp_path / "two"):
         for path in output.rglob("*.html"):
-            assert "\x02" not in path.read_text(encoding="utf-8"), path
+            assert "{filename}" not in path.read_text(encoding="utf-8"), path
         home = output / "index.html"
         card = parse_html(home).select_one(".article-card")
         assert "No summary here" in card.get_text()
@@ -292,63 +305,103 @@ def test_links_in_a_summary_cut_from_the_body_and_from_the_cache(tmp_path):
     )
 
 
-def test_the_generator_links_each_content_item_once():
-    """Handed the same article twice, the linking pass links it once: a
-    second pass would put placeholders inside placeholders."""
-    registry = load_registry(ROOT / "content" / "entities.yml")
-    linker = Linker(Matcher(registry))
-    article = SimpleNamespace(_content="<p>Meta and Meta in Pakistan.</p>", metadata={})
-    generator = SimpleNamespace(state=SimpleNamespace(linker=linker))
-    EntitiesGenerator.link(generator, [article, article])
-    assert article._content.count(LINK_MARK) == 2
+SITEURL = "https://policy.example.org"
+
+
+def _generator(tmp_path, **overrides) -> EntityPagesGenerator:
+    """The entity generator as Pelican makes it, with the test registry."""
+    (tmp_path / "content").mkdir(exist_ok=True)
+    settings = read_settings(None, override={
+        "PATH": str(tmp_path / "content"), "SITEURL": SITEURL, "CACHE_CONTENT": False,
+        "ENTITIES_FILE": str(Path(__file__).parent / "data" / "entities" / "registry.yml"),
+        "EDITORIAL_CACHE_DIR": None, **overrides,
+    })  # fmt: skip
+    context = {**settings, "generated_content": {}, "static_content": {}, "localsiteurl": ""}
+    return EntityPagesGenerator(
+        context=context, settings=settings, path=settings["PATH"], theme=settings["THEME"],
+        output_path=str(tmp_path / "output"),
+    )  # fmt: skip
+
+
+def _article(generator: EntityPagesGenerator, text: str, slug: str = "linked") -> Article:
+    return Article(
+        text,
+        metadata={"title": slug.title(), "date": datetime.datetime(2030, 1, 1), "slug": slug},
+        settings=generator.settings,
+        source_path=os.path.join(generator.path, f"{slug}.md"),
+        context=generator.context,
+    )
+
+
+def test_the_generator_links_each_content_item_once(tmp_path):
+    """Handed the same article twice, the generator links it once: linking
+    its linked HTML again would count its mentions wrongly."""
+    generator = _generator(tmp_path)
+    article = _article(generator, "<p>Meta and Meta in Pakistan.</p>")
+    html = generator.link(article)
+    assert article._content == "<p>Meta and Meta in Pakistan.</p>"  # the caller writes it
+    article._content = html
+    assert generator.link(article) == html
+    assert html.count('href="{filename}/entities/') == 2
     assert article.metadata[META_KEY] == (("meta", 2, True), ("pakistan", 1, True))
 
 
-def test_the_collector_is_paused_while_linking_and_restored_after():
-    """The linking pass runs with Python's cyclic collector off, and leaves it
-    as it found it, also when linking fails."""
-    assert gc.isenabled()
-    with collector_paused():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), collector_paused():
-        raise RuntimeError("linking failed")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with collector_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 @pytest.mark.parametrize("relative", [True, False], ids=["preview", "publish"])
-def test_a_linked_article_expands_its_links_for_each_site_url(relative):
+def test_pelican_resolves_the_links_for_each_site_url(tmp_path, caplog, relative):
     """Pelican renders content once per site URL (relative in previews,
-    SITEURL when publishing); each rendering gets links with hrefs for that
-    URL, and the article keeps its class (Pelican and themes go by it)."""
-    settings = read_settings(
-        None, override={"RELATIVE_URLS": relative, "SITEURL": "https://policy.example.org"}
-    )
-    article = Article(
-        "<p>Meta in Pakistan. Meta again, and <a href='{filename}/x.md'>x</a>.</p>",
-        metadata={"title": "Linked", "date": datetime.datetime(2030, 1, 1), "slug": "linked"},
-        settings=settings,
-        source_path=str(ROOT / "content" / "linked.md"),
-        context={"generated_content": {}, "static_content": {}, "localsiteurl": ""},
-    )
-    linker = Linker(Matcher(REGISTRY))
-    article._content, _ = linker.link_html(article._content)
-    entity_links = EntityLinks(REGISTRY, "entities/{}/".format, relative_urls=relative)
-    expand_entity_links([article], entity_links)
-    assert type(article) is Article
-    for siteurl in ("../..", ".") if relative else ("https://policy.example.org",):
-        page = BeautifulSoup(article.get_content(siteurl), "html.parser")
-        links = page.select("a.entity")
-        assert [(a["data-entity"], a["href"]) for a in links] == [
-            ("meta", entity_links.href("meta", siteurl)),
-            ("pakistan", entity_links.href("pakistan", siteurl)),
-        ]
-        assert "\x02" not in str(page)
-        assert page.get_text() == "Meta in Pakistan. Meta again, and x."
+    SITEURL when publishing) and resolves each entity link to the entity
+    page that `describe` registered, as it joins any `{filename}` link."""
+    generator = _generator(tmp_path, RELATIVE_URLS=relative)
+    article = _article(generator, "<p>Meta in Pakistan. Meta again, and "
+                                  "<a href='{filename}/x.md'>x</a>.</p>")  # fmt: skip
+    other = _article(generator, "<p>Nick Clegg.</p>", slug="other")
+    for item in (article, other):
+        item._content = generator.link(item)
+    generator.context["articles"] = [article]  # published; "other" is a draft, say
+    generator.describe([article, other], [])
+    registered = generator.context["generated_content"]
+    assert {key for key in registered if key.startswith("entities/")} == {
+        "entities/meta/index.html", "entities/pakistan/index.html",
+        "entities/nick-clegg/index.html",
+    }  # fmt: skip
+    assert registered["entities/meta/index.html"].url == "entities/meta/"
+    assert [page.id for page in article.entities] == ["meta", "pakistan"]
+    assert [page.id for page in other.entities] == ["nick-clegg"]
+    assert registered["entities/nick-clegg/index.html"].article_list == []  # drafts not listed
+    assert [ref.content for ref in registered["entities/meta/index.html"].article_list] == [article]
+    assert article.entities_jsonld["mentions"][0]["name"] == "Meta"
+    assert generator.context["ENTITIES_URL"] == "entities/"
+    with caplog.at_level(logging.WARNING):
+        for siteurl in ("../..", ".") if relative else (SITEURL,):
+            page = BeautifulSoup(article.get_content(siteurl), "html.parser")
+            join = os.path.join if relative else lambda a, b: urljoin(a + "/", b)
+            assert [(a["data-entity"], a["href"]) for a in page.select("a.entity")] == [
+                ("meta", join(siteurl, "entities/meta/")),
+                ("pakistan", join(siteurl, "entities/pakistan/")),
+            ]
+            assert page.get_text() == "Meta in Pakistan. Meta again, and x."
+    assert [r.getMessage() for r in caplog.records if "entities" in r.getMessage()] == []
+
+
+def test_no_entity_pages_no_links(tmp_path):
+    """With ENTITY_SAVE_AS empty there is no page to link to: mentions are
+    counted (entity lists, JSON-LD) but nothing is linked."""
+    generator = _generator(tmp_path, ENTITY_SAVE_AS="")
+    article = _article(generator, "<p>Meta in Pakistan.</p>")
+    article._content = generator.link(article)
+    assert article._content == "<p>Meta in Pakistan.</p>"
+    generator.describe([article], [])
+    assert [page.id for page in article.entities] == ["meta", "pakistan"]
+    assert article.metadata[META_KEY] == (("meta", 1, False), ("pakistan", 1, False))
+    assert not any(key.startswith("entities/") for key in generator.context["generated_content"])
+
+
+def test_a_broken_registry_stops_the_generator(tmp_path):
+    """Pelican makes every generator before reading any article: the
+    registry's problems stop the build there, with file and line."""
+    from editorial.entities.registry import RegistryError
+
+    registry = tmp_path / "entities.yml"
+    registry.write_text("meta:\n  name: Meta\n  type: company\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match=r"entities\.yml:3: entity 'meta': unknown type"):
+        _generator(tmp_path, ENTITIES_FILE=str(registry))

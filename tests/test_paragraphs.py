@@ -1,8 +1,12 @@
 """Paragraph records: Markdown source in, (ordinal, line, text) out."""
 
+from pathlib import Path
+
 import pytest
 
-from editorial.paragraphs import ParagraphRecord, extract_paragraphs
+from editorial.paragraphs import META_KEY, ParagraphRecord, extract_paragraphs
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CASES = [
     pytest.param(
@@ -55,3 +59,29 @@ def test_metadata_is_returned_without_records():
     meta, records = extract_paragraphs("Title: Hello\nTags: a, b\n\nBody.\n")
     assert meta == {"title": ["Hello"], "tags": ["a, b"]}
     assert records == (ParagraphRecord(1, 4, "Body."),)
+
+
+def test_pelican_reader_anchors_the_body_but_not_the_summary(tmp_path):
+    """Pelican converts formatted metadata with the article's own Markdown
+    instance; only the article's paragraphs get anchors and records."""
+    from pelican.readers import MarkdownReader
+
+    from editorial import project
+
+    settings = project.read_settings(ROOT)
+    project.add_paragraph_extension(settings)
+    article = tmp_path / "a.md"
+    article.write_text(
+        "Title: T\nSummary: A summary paragraph.\n\nFirst paragraph.\n\nSecond paragraph.\n",
+        encoding="utf-8",
+    )
+    reader = MarkdownReader(settings)
+    for _ in range(2):  # the state of one article does not leak into the next
+        content, metadata = reader.read(str(article))
+        assert 'id="para-1"' in content and 'id="para-2"' in content
+        assert "id=" not in metadata["summary"]
+        records = metadata[META_KEY]
+        assert [(r.ordinal, r.line, r.text) for r in records] == [
+            (1, 4, "First paragraph."),
+            (2, 6, "Second paragraph."),
+        ]

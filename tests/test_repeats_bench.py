@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from editorial.commands import bench_repeats
+from bench import repeats as bench_repeats
 
 
 def test_precision_threshold_is_the_lowest_cut_with_enough_precision():

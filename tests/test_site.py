@@ -266,6 +266,21 @@ def test_every_page_has_one_h1_a_lang_and_landmarks(built_site):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("which", ["preview", "published"])
+def test_no_page_has_a_duplicate_id(built_site, published_site, which):
+    # Pelican converts each Summary with the article's own Markdown instance:
+    # the paragraph extension must not anchor those (five summaries on the home
+    # page would all carry id="para-1").
+    site = built_site if which == "preview" else published_site
+    problems = []
+    for path in site.html_files():
+        ids = [tag["id"] for tag in parse_html(path).find_all(id=True)]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            problems.append(f"{path.relative_to(site.output)}: {', '.join(repeated)}")
+    assert not problems, "\n".join(problems)
+
+
 def test_preview_has_relative_urls_and_no_feed_links(built_site, soup):
     page = soup(f"2022/{SEED_SLUG}/")
     assert page.find("link", rel="stylesheet")["href"] == "../../theme/css/style.css"

@@ -1,113 +1,111 @@
 """The editorial plugin: flags repeated paragraphs and links named entities.
 
-This module only connects receivers to Pelican's signals; the work is done by
-plain functions in the sibling modules (see README, "Architecture").
+`register()` connects the receivers below to Pelican's documented signals;
+the work is done by plain functions in the sibling modules
+(docs/architecture.md). The site-wide receiver sends `review_ready` with the
+findings, so `invoke build` and `invoke publish` get them from the build
+itself instead of computing them again.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
 
+from blinker import signal
 from pelican import signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
 
+from editorial import preview, project, site
 from editorial import settings as plugin_settings
-from editorial import site
-from editorial.entities import wiring as entity_wiring
-from editorial.findings import format_json, summary_line
-from editorial.paragraphs import ParagraphExtension
+from editorial.entities.generator import EntityPagesGenerator, entity_generator
+from editorial.findings import summary_line
+from editorial.report import EditorialReportGenerator
 
-logger = logging.getLogger(__name__)
+# Under "pelican." so that Pelican's log handling sees our messages.
+logger = logging.getLogger("pelican.editorial")
 
-
-class _ErrorCollector(logging.Handler):
-    """Remembers the errors logged during a build (Pelican logs a skipped
-    article as an error and still exits 0), so `invoke build` can fail."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        # Pelican logs "Could not process x.md" without the reason unless
-        # DEBUG is on; the handler runs inside its `except`, so ask sys.
-        error = (record.exc_info or sys.exc_info())[1]
-        if error is not None:
-            message += f": {type(error).__name__}: {error}"
-        self.messages.append(message)
+# Sent once per build with the site's `site.Review`, after the findings are known.
+review_ready = signal("editorial.review-ready")
 
 
-_errors = _ErrorCollector()
+def add_paragraph_extension(pelican) -> None:
+    """Signal `initialized`: Pelican's Markdown reader records paragraphs."""
+    project.add_paragraph_extension(pelican.settings)
 
 
-def collect_errors(pelican) -> None:
-    root = logging.getLogger()
-    if not [h for h in root.handlers if h is not _errors]:
-        # `pelican --log-handler plain` installs no handler and relies on
-        # logging's last resort, which our collector would switch off.
-        plain = logging.StreamHandler()
-        plain.setLevel(logging.WARNING)
-        plain.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        root.addHandler(plain)
-    _errors.messages.clear()
-    if _errors not in root.handlers:
-        root.addHandler(_errors)
+def add_generators(pelican) -> list[type]:
+    """Signal `get_generators`: entity pages (when a registry is configured)
+    and, in previews, the editorial report."""
+    generators: list[type] = []
+    entities = entity_generator(pelican.settings)
+    if entities is not None:
+        generators.append(entities)
+    if plugin_settings.get(pelican.settings, "EDITORIAL_PREVIEW"):
+        generators.append(EditorialReportGenerator)
+    return generators
 
 
-def add_markdown_extensions(pelican) -> None:
-    """Let Pelican's Markdown reader record paragraphs (one parse per article)."""
-    markdown_settings = pelican.settings.setdefault("MARKDOWN", {})
-    extensions = markdown_settings.setdefault("extensions", [])
-    if not any(isinstance(e, ParagraphExtension) for e in extensions):
-        extensions.append(ParagraphExtension())
+def finalize_site(generators) -> None:
+    """Signal `all_generators_finalized`: every article and page has been read.
 
-
-def add_generators(pelican):
-    from editorial.generators import EditorialReportGenerator
-
-    return EditorialReportGenerator
-
-
-def review_repeats(generators) -> None:
-    """Site-wide: compare every article's paragraphs, log the findings, mark previews."""
-    articles_generator = next((g for g in generators if hasattr(g, "articles")), None)
-    if articles_generator is None:
+    Reviews the articles for repeats, links entities, marks flagged
+    paragraphs in previews (the one place that writes `_content`), then
+    describes the entities for the theme."""
+    articles, pages = contents(generators)
+    if not articles and not pages:
         return
-    settings = articles_generator.settings
-    articles = [
-        *articles_generator.articles,
-        *articles_generator.translations,
-        *articles_generator.drafts,
-        *articles_generator.drafts_translations,
-    ]
+    settings = generators[0].settings
     review = site.review_articles(articles, settings)
+    log_review(review, settings)
+    entities = next((g for g in generators if isinstance(g, EntityPagesGenerator)), None)
+    notes = site.preview_notes(review) if plugin_settings.get(settings, "EDITORIAL_PREVIEW") else {}
+    for content in (*articles, *pages):
+        html = entities.link(content) if entities is not None else content._content
+        marks = notes.get(id(content))
+        content._content = preview.mark_paragraphs(html, marks) if marks else html
+    if entities is not None:
+        entities.describe(articles, pages)
+    generators[0].context["editorial_review"] = review
+    review_ready.send(review)
+
+
+# Every article and page Pelican read, whatever its status or language.
+ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations",
+                 "drafts", "drafts_translations")  # fmt: skip
+PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations",
+              "draft_pages", "draft_translations")  # fmt: skip
+
+
+def contents(generators) -> tuple[list, list]:
+    """(articles, pages) of the build, each item once."""
+    found: dict[str, dict[int, object]] = {"articles": {}, "pages": {}}
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            kind, lists = "articles", ARTICLE_LISTS
+        elif isinstance(generator, PagesGenerator):
+            kind, lists = "pages", PAGE_LISTS
+        else:
+            continue
+        for name in lists:
+            for item in getattr(generator, name, ()):
+                found[kind].setdefault(id(item), item)
+    return list(found["articles"].values()), list(found["pages"].values())
+
+
+def log_review(review: site.Review, settings) -> None:
     for error in review.errors:
         logger.error("%s", error.as_text())
     level = plugin_settings.log_level(settings)
+    quiet = min(level, logging.INFO)
     for finding in review.findings:
         # Acknowledged findings are listed but are not a warning any more.
-        logger.log(
-            min(level, logging.INFO) if finding.acknowledged else level, "%s", finding.as_text()
-        )
-    summary = summary_line(review.findings, len(articles))
+        logger.log(quiet if finding.acknowledged else level, "%s", finding.as_text())
     unacknowledged = any(not f.acknowledged for f in review.findings)
-    logger.log(level if unacknowledged else min(level, logging.INFO), "%s", summary)
-    if plugin_settings.get(settings, "EDITORIAL_PREVIEW"):
-        site.mark_flagged_paragraphs(review)
-    articles_generator.context["editorial_review"] = review
-    findings_file = plugin_settings.get(settings, "EDITORIAL_FINDINGS_FILE")
-    if findings_file:
-        with open(findings_file, "w", encoding="utf-8") as stream:
-            stream.write(format_json(review.findings, len(articles), errors=_errors.messages))
+    line = summary_line(review.findings, len(review.articles))
+    logger.log(level if unacknowledged else quiet, "%s", line)
 
 
 def register() -> None:
-    signals.initialized.connect(collect_errors)
-    signals.initialized.connect(add_markdown_extensions)
-    # Entity linking: loads the registry (a broken one stops the build before
-    # anything is read); the entity generator links the articles once read.
-    signals.initialized.connect(entity_wiring.load_entities)
+    signals.initialized.connect(add_paragraph_extension)
     signals.get_generators.connect(add_generators)
-    signals.get_generators.connect(entity_wiring.get_generators)
-    signals.all_generators_finalized.connect(review_repeats)
+    signals.all_generators_finalized.connect(finalize_site)

@@ -52,14 +52,24 @@ class ParagraphRecord:
 class _SourceLines(Preprocessor):
     """Keeps the untouched source lines before any other preprocessor runs."""
 
+    def __init__(self, md: markdown.Markdown, extension: ParagraphExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
     def run(self, lines: list[str]) -> list[str]:
-        self.md.editorial_source_lines = list(lines)
-        self.md.editorial_blocks = []
+        # A conversion starts a document, even without a reset() before it.
+        self.extension.source_lines = list(lines)
+        self.extension.blocks = []
         return lines
 
 
 class _RecordingParagraphProcessor(ParagraphProcessor):
-    """Python-Markdown's paragraph processor, remembering each paragraph's raw block."""
+    """Python-Markdown's paragraph processor, remembering each top-level
+    paragraph's raw block (the text its source line is found by)."""
+
+    def __init__(self, parser, extension: ParagraphExtension) -> None:
+        super().__init__(parser)
+        self.extension = extension
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         block = blocks[0]
@@ -67,15 +77,25 @@ class _RecordingParagraphProcessor(ParagraphProcessor):
         super().run(parent, blocks)
         top_level = parent is self.parser.root
         if top_level and len(parent) > count and parent[-1].tag == "p":
-            self.parser.md.editorial_blocks.append((parent[-1], block))
+            self.extension.blocks.append((parent[-1], block))
 
 
 class _ParagraphCollector(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, extension: ParagraphExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
     def run(self, root: etree.Element) -> None:
-        blocks = getattr(self.md, "editorial_blocks", [])
-        source = getattr(self.md, "editorial_source_lines", [])
+        if "meta" not in self.md.preprocessors:
+            # Pelican's reader converts formatted metadata (Summary) with the
+            # article's own Markdown instance, after deregistering the meta
+            # preprocessor: a fragment, not the article. Its paragraphs get
+            # no anchors (they would repeat the article's ids on every
+            # listing page) and no records.
+            return
+        doc = self.extension
         stash = self.md.htmlStash.rawHtmlBlocks
-        records = collect_records(blocks, source, self.md.tab_length, stash)
+        records = collect_records(doc.blocks, doc.source_lines, self.md.tab_length, stash)
         meta = getattr(self.md, "Meta", None)
         if meta is None:
             meta = self.md.Meta = {}
@@ -151,19 +171,31 @@ def paragraph_text(element: etree.Element, stash: Sequence[str] = ()) -> str:
 
 
 class ParagraphExtension(Extension):
-    """Records top-level paragraphs and their source lines (see module docstring)."""
+    """Records top-level paragraphs and their source lines (see module docstring).
+
+    The state of the document being converted lives here and is cleared by
+    `reset()`, which Python-Markdown calls before each new document."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.source_lines: list[str] = []
+        self.blocks: list[tuple[etree.Element, str]] = []
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.registerExtension(self)
+        self.reset()
         # Before normalize_whitespace (30) and meta (27): the lines as in the file.
-        md.preprocessors.register(_SourceLines(md), "editorial_source_lines", 40)
-        md.parser.blockprocessors.register(_RecordingParagraphProcessor(md.parser), "paragraph", 10)
+        md.preprocessors.register(_SourceLines(md, self), "editorial_source_lines", 40)
+        md.parser.blockprocessors.register(
+            _RecordingParagraphProcessor(md.parser, self), "paragraph", 10
+        )
         # After inline (20), attr_list (8), abbr (7), smarty (6) and toc (5),
         # so the text is what readers see; before unescape (0).
-        md.treeprocessors.register(_ParagraphCollector(md), "editorial_paragraphs", 4)
+        md.treeprocessors.register(_ParagraphCollector(md, self), "editorial_paragraphs", 4)
 
     def reset(self) -> None:
-        pass
+        self.source_lines = []
+        self.blocks = []
 
 
 def paragraphs_from_metadata(metadata: dict) -> tuple[ParagraphRecord, ...]:

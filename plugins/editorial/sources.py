@@ -1,11 +1,8 @@
-"""Reading article files for `invoke check` (and the benchmarks) without a
-Pelican build, with the same Markdown conversion the build uses."""
+"""Reading article files without a Pelican build (`invoke check`), with the
+Markdown conversion Pelican's reader uses (`project.make_markdown`)."""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,77 +15,9 @@ from editorial.findings import (
     InputError,
     parse_acknowledgements,
 )
-from editorial.paragraphs import (
-    META_KEY,
-    ParagraphExtension,
-    ParagraphRecord,
-    paragraphs_from_metadata,
-)
-
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
-
-
-@dataclass
-class ArticleSource:
-    path: str
-    metadata: dict[str, Any]
-    paragraphs: tuple[ParagraphRecord, ...]
-    acknowledged: frozenset[int] = field(default_factory=frozenset)
-
-    @property
-    def sort_key(self) -> tuple[str, str]:
-        return (_iso_date(self.metadata.get("date")), self.path)
-
-
-def _iso_date(value: Any) -> str:
-    if not value:
-        return ""
-    try:
-        return date_parser.parse(str(value)).isoformat()
-    except (ValueError, OverflowError):
-        return ""
-
-
-def markdown_files(paths: Iterable[Path], excludes: Iterable[str] = ()) -> list[Path]:
-    """The Markdown files named, or found below the directories named, in order.
-
-    `excludes` are directory names (relative to a named directory) to skip,
-    like Pelican's ARTICLE_EXCLUDES."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            skip = [path / name for name in excludes]
-            for candidate in sorted(path.rglob("*")):
-                # Not is_file(): a dangling link or unreadable entry must be
-                # reported by read_article, not skipped in silence.
-                if candidate.suffix.lower() not in MARKDOWN_SUFFIXES or candidate.is_dir():
-                    continue
-                if any(candidate.is_relative_to(s) for s in skip):
-                    continue
-                found.append(candidate)
-        else:
-            found.append(path)
-    return found
-
-
-def make_markdown(markdown_settings: Mapping[str, Any] | None = None) -> markdown.Markdown:
-    """A Markdown converter configured like Pelican's reader, plus our extension."""
-    config = copy.deepcopy(dict(markdown_settings or {}))
-    extensions = list(config.pop("extensions", []))
-    extension_configs = config.pop("extension_configs", {})
-    for name in extension_configs:
-        if name not in extensions:
-            extensions.append(name)
-    for name in ("markdown.extensions.meta",):
-        if name not in extensions and "meta" not in extensions:
-            extensions.append(name)
-    extensions = [e for e in extensions if not isinstance(e, ParagraphExtension)]
-    extensions.append(ParagraphExtension())
-    return markdown.Markdown(
-        extensions=extensions,
-        extension_configs=extension_configs,
-        output_format=config.get("output_format", "html5"),
-    )
+from editorial.paragraphs import META_KEY, paragraphs_from_metadata
+from editorial.repeats import Document
+from editorial.site import Source
 
 
 def read_source(path: Path, display: str) -> str | InputError:
@@ -110,8 +39,11 @@ def read_source(path: Path, display: str) -> str | InputError:
         )
 
 
-def parse_article(text: str, display: str, md: markdown.Markdown) -> ArticleSource:
-    """An article's metadata and paragraphs, as the build sees them."""
+def parse_article(text: str, display: str, md: markdown.Markdown) -> Source:
+    """An article's paragraphs and acknowledgements, as the build sees them.
+
+    A malformed acknowledgement counts as none here; `lint.lint_article`
+    reports it with its line."""
     md.reset()
     md.convert(text)
     meta = {k.lower(): v for k, v in (getattr(md, "Meta", None) or {}).items()}
@@ -121,5 +53,15 @@ def parse_article(text: str, display: str, md: markdown.Markdown) -> ArticleSour
     try:
         acknowledged = parse_acknowledgements(metadata.get(ACKNOWLEDGE_KEY))
     except AcknowledgementError:
-        acknowledged = frozenset()  # reported with its line by editorial.lint
-    return ArticleSource(display, metadata, records, acknowledged)
+        acknowledged = frozenset()
+    sort_key = (_iso_date(metadata.get("date")), display)
+    return Source(display, sort_key, Document(display, records), acknowledged)
+
+
+def _iso_date(value: Any) -> str:
+    if not value:
+        return ""
+    try:
+        return date_parser.parse(str(value)).isoformat()
+    except (ValueError, OverflowError):
+        return ""

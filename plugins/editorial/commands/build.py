@@ -1,70 +1,131 @@
 """`invoke build`: a preview build that never leaves output/ half-written.
 
-Pelican builds into a fresh sibling directory; only when it succeeds does that
-directory replace output/. A broken article (which Pelican itself would skip
-and still exit 0) fails the build and the previous output/ stays as it was.
+The content and the plugin's settings are checked first (`path:line: error:
+...`); then Pelican runs in this process into a fresh staging directory,
+which replaces output/ only when the build succeeded. Pelican on its own
+skips a broken article, logs an error and still succeeds; here any error
+logged during the build fails it, and output/ stays as it was. The findings
+come from the build itself (the plugin's `review_ready` signal), so they are
+computed once and printed linter-style.
 """
 
 from __future__ import annotations
 
-import json
-import os
+import logging
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+from editorial import project
 from editorial import settings as plugin_settings
-from editorial.commands.check import lint_content, load_settings
-from editorial.findings import Finding, InputError, Location, format_text
-from editorial.settings import REPORT_SAVE_AS
+from editorial.commands.check import lint_content
+from editorial.entities.registry import RegistryError
+from editorial.findings import Finding, InputError, format_text
+from editorial.report import REPORT_SAVE_AS
 
 OUTPUT_DIR = "output"
 CACHE_DIRS = ("cache", ".editorial-cache")
 
 
-def pelican_command(
-    root: Path,
-    settings_file: str,
-    output: Path,
-    *,
-    fatal: str = "errors",  # "" for none
-    overrides: dict | None = None,
-) -> list[str]:
-    """The Pelican command line every build and publish uses."""
-    command = [
-        sys.executable, "-m", "pelican", str(root / "content"),
-        "-s", str(root / settings_file), "-o", str(output),
-        "--log-handler", "plain",
-    ]  # fmt: skip
-    if fatal:
-        command += ["--fatal", fatal]
-    if overrides:
-        command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
-    return command
+@dataclass
+class BuildResult:
+    """What a build did: `ok` when Pelican finished and nothing failed it."""
+
+    ok: bool
+    findings: list[Finding] = field(default_factory=list)
+    articles: int = 0
+    problems: list[str] = field(default_factory=list)  # the messages that failed it
 
 
-def read_findings(path: Path) -> tuple[list[Finding], int | None, list[str]]:
-    """Findings, article count and build errors, as the plugin wrote them
-    (see EDITORIAL_FINDINGS_FILE)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    findings = [
-        Finding(
-            file=item["file"],
-            line=item["line"],
-            paragraph=item["paragraph"],
-            kind=item["kind"],
-            score=item["score"],
-            repeats=Location(**item["repeats"]),
-            acknowledged=item["acknowledged"],
-            rule=item["rule"],
-        )
-        for item in data["findings"]
-    ]
-    return findings, data["summary"].get("articles"), data.get("errors", [])
+class _BuildLog(logging.Handler):
+    """Shows the build's warnings and errors as `LEVEL: message` and keeps
+    those at or above `fail_level`, which fail the build."""
+
+    def __init__(self, out: TextIO, fail_level: int) -> None:
+        super().__init__(level=logging.WARNING)
+        self.out = out
+        self.fail_level = fail_level
+        self.problems: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        # Pelican logs "Could not process x.md" without the reason unless
+        # DEBUG is on; the handler runs inside its `except`, so ask sys.
+        error = (record.exc_info or sys.exc_info())[1]
+        if error is not None and record.levelno >= logging.ERROR:
+            message += f": {type(error).__name__}: {error}"
+        print(f"{record.levelname}: {message}", file=self.out, flush=True)
+        if record.levelno >= self.fail_level:
+            self.problems.append(message)
+
+
+@contextmanager
+def _logging_to(handler: logging.Handler) -> Iterator[None]:
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+
+
+def run_pelican(
+    settings: dict[str, Any], out: TextIO, *, fail_level: int = logging.ERROR
+) -> BuildResult:
+    """Run Pelican in this process with `settings` (OUTPUT_PATH included)."""
+    from pelican import Pelican
+
+    from editorial import review_ready
+
+    reviews = []
+
+    def keep(review) -> None:
+        reviews.append(review)
+
+    log = _BuildLog(out, fail_level)
+    review_ready.connect(keep)
+    try:
+        with _logging_to(log):
+            Pelican(settings).run()
+    except RegistryError as error:
+        log.problems.append("the entity registry is invalid")
+        print(error, file=out)
+    except Exception as error:  # a theme or plugin error: say what, without a traceback
+        log.problems.append(f"{type(error).__name__}: {error}")
+        print(f"ERROR: {type(error).__name__}: {error}", file=out)
+    finally:
+        review_ready.disconnect(keep)
+    review = reviews[-1] if reviews else None
+    return BuildResult(
+        ok=not log.problems,
+        findings=list(review.findings) if review else [],
+        articles=len(review.articles) if review else 0,
+        problems=log.problems,
+    )
+
+
+def prepare(
+    root: Path, settings_file: str, out: TextIO, override: Mapping[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """The settings for a build, after checking them and the content; None
+    after printing `path:line: error: ...` for each problem. `override`
+    replaces settings as `pelican -e` does."""
+    settings = load_settings_or_report(root, settings_file, out, override)
+    if settings is None:
+        return None
+    problems = settings_problems(root, settings_file, settings) + lint_content(root, settings)
+    for problem in problems:
+        print(problem.as_text(), file=out)
+    if problems:
+        return None
+    # The caller prints the findings linter-style: not also in the log.
+    return {**settings, "EDITORIAL_FINDINGS_LEVEL": "debug"}
 
 
 def build(
@@ -76,72 +137,45 @@ def build(
 ) -> int:
     """Build the site into `output` (default root/output); print the findings.
 
-    Returns 0 on success, 1 when Pelican reported an error (output untouched).
+    Returns 0 on success, 1 when anything failed (output left as it was).
     """
     output = Path(output or root / OUTPUT_DIR)
+    shown = project.display_path(output, root)
     print("Checking content/ ...", file=out, flush=True)
-    settings = load_settings_or_report(root, settings_file, out)
+    settings = prepare(root, settings_file, out)
     if settings is None:
-        return 1
-    problems = settings_problems(root, settings_file, settings) + lint_content(root, settings)
-    if problems:
-        for problem in problems:
-            print(problem.as_text(), file=out)
-        print(
-            f"build stopped: fix the {len(problems)} error(s) above; "
-            f"{display(output, root)}/ was left as it was.",
-            file=out,
-        )
+        print(f"build stopped: fix the error(s) above; {shown}/ was left as it was.", file=out)
         return 1
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
-    findings_file = staging / ".editorial-findings.json"
-    # Not --fatal errors: Pelican would then stop with a traceback at the
-    # first error. The plugin collects errors into the findings file instead.
-    command = pelican_command(
-        root,
-        settings_file,
-        staging,
-        fatal="",
-        overrides={
-            "EDITORIAL_FINDINGS_FILE": str(findings_file),
-            # Printed below, linter-style, once; not also in Pelican's log.
-            "EDITORIAL_FINDINGS_LEVEL": "debug",
-        },
-    )
-    print(f"Building {settings_file} into {display(output, root)}/ ...", file=out, flush=True)
-    returncode = run_streaming(command, root, out)
-    findings, articles, errors = [], None, []
-    if findings_file.exists():
-        findings, articles, errors = read_findings(findings_file)
-        findings_file.unlink()
-    if returncode == 0 and errors:
-        returncode = 1
-        print(f"{len(errors)} error(s) during the build:", file=out)
-        for message in errors:
-            print(f"  {message}", file=out)
-    if returncode != 0:
+    print(f"Building {settings_file} into {shown}/ ...", file=out, flush=True)
+    try:
+        result = run_pelican({**settings, "OUTPUT_PATH": str(staging)}, out)
+        if not result.ok:
+            print(
+                f"build failed: {len(result.problems)} error(s) above; "
+                f"{shown}/ was left as it was.",
+                file=out,
+            )
+            return 1
+        _replace_dir(staging, output)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        print(
-            f"build failed (Pelican exit {returncode}): see the messages above; "
-            f"{display(output, root)}/ was left as it was.",
-            file=out,
-        )
-        return 1
-    _replace_dir(staging, output)
-    print(f"Site built in {display(output, root)}/", file=out)
+    print(f"Site built in {shown}/", file=out)
     print("\nEditorial findings:", file=out)
-    print(format_text(findings, articles), file=out, flush=True)
+    print(format_text(result.findings, result.articles), file=out, flush=True)
     report = output / REPORT_SAVE_AS
     if report.exists():
-        print(f"Editorial report: {display(report, root)}", file=out)
+        print(f"Editorial report: {project.display_path(report, root)}", file=out)
     return 0
 
 
-def load_settings_or_report(root: Path, settings_file: str, out: TextIO) -> dict | None:
+def load_settings_or_report(
+    root: Path, settings_file: str, out: TextIO, override: Mapping[str, Any] | None = None
+) -> dict[str, Any] | None:
     """The Pelican settings, or None after printing why they cannot be read."""
     try:
-        return load_settings(root, settings_file)
+        return project.read_settings(root, settings_file, override)
     except SyntaxError as error:
         print(f"{settings_file}:{error.lineno}: error: {error.msg}; fix the syntax", file=out)
     except Exception as error:  # whatever a settings module raises while loading
@@ -173,30 +207,6 @@ def settings_problems(root: Path, settings_file: str, settings: dict) -> list[In
     return problems
 
 
-def run_streaming(
-    command: list[str], cwd: Path, out: TextIO, env: dict[str, str] | None = None
-) -> int:
-    """Run `command`, copying its output to `out` line by line as it comes."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-    with subprocess.Popen(
-        command,
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        bufsize=1,
-    ) as process:
-        assert process.stdout is not None
-        for line in process.stdout:
-            out.write(line)
-            out.flush()
-    return process.returncode
-
-
 def _replace_dir(new: Path, old: Path) -> None:
     """Swap `new` into place of `old` with two renames, so a reader (or
     `invoke serve`) never sees a half-written directory for long."""
@@ -215,10 +225,3 @@ def clean(root: Path, out: TextIO = sys.stdout) -> None:
         if path.exists():
             shutil.rmtree(path)
             print(f"removed {name}/", file=out)
-
-
-def display(path: Path, root: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)

@@ -12,23 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from editorial import site
-from editorial.findings import (
-    FORMATTERS,
-    Finding,
-    InputError,
-    apply_acknowledgements,
-    format_json,
-)
+from editorial import project, site
+from editorial.findings import FORMATTERS, Finding, InputError, format_json
 from editorial.lint import lint_article
-from editorial.repeats import Document
-from editorial.sources import (
-    ArticleSource,
-    make_markdown,
-    markdown_files,
-    parse_article,
-    read_source,
-)
+from editorial.sources import parse_article, read_source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -50,12 +37,6 @@ class CheckResult:
         return EXIT_FINDINGS if self.unacknowledged else EXIT_CLEAN
 
 
-def load_settings(root: Path, settings_file: str = "pelicanconf.py") -> dict[str, Any]:
-    from pelican.settings import read_settings
-
-    return read_settings(str(root / settings_file))
-
-
 def run_check(
     root: Path,
     paths: Sequence[str] = (),
@@ -65,8 +46,7 @@ def run_check(
     """Read the articles (content/ by default) and compute the findings.
 
     Paths are shown relative to `display_root` (default: the current directory)."""
-    shown_from = str(display_root) if display_root else None
-    settings = settings if settings is not None else load_settings(root)
+    settings = settings if settings is not None else project.read_settings(root)
     errors: list[InputError] = []
     if paths:
         targets = [Path(p) for p in paths]
@@ -79,22 +59,20 @@ def run_check(
         if target.exists():
             existing.append(target)
         else:
-            errors.append(InputError(site.display_path(str(target), shown_from), 0, "no such file"))
-    md = make_markdown(settings.get("MARKDOWN"))
-    sources: list[ArticleSource] = []
+            shown = project.display_path(target, display_root)
+            errors.append(InputError(shown, 0, "no such file"))
+    md = project.make_markdown(settings)
+    sources: list[site.Source] = []
     content_root = Path(settings["PATH"])
-    for path in markdown_files(existing, excludes):
-        display = site.display_path(str(path), shown_from)
+    for path in project.markdown_files(existing, excludes):
+        display = project.display_path(path, display_root)
         text = read_source(path, display)
         if isinstance(text, InputError):
             errors.append(text)
             continue
         errors.extend(lint_article(path, display, text, content_root))
         sources.append(parse_article(text, display, md))
-    sources.sort(key=lambda s: s.sort_key)
-    documents = [Document(s.path, s.paragraphs) for s in sources]
-    findings = site.detect(documents, settings)
-    findings = apply_acknowledgements(findings, {s.path: s.acknowledged for s in sources})
+    findings = site.review_sources(sources, settings)
     return CheckResult(findings, errors, len(sources))
 
 
@@ -103,8 +81,8 @@ def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
     paths are shown relative to the project `root`."""
     content_root = Path(settings["PATH"])
     errors: list[InputError] = []
-    for path in markdown_files([content_root]):
-        display = site.display_path(str(path), str(root))
+    for path in project.markdown_files([content_root]):
+        display = project.display_path(path, root)
         text = read_source(path, display)
         if isinstance(text, InputError):
             errors.append(text)
@@ -129,7 +107,7 @@ def check(
             file=err,
         )
         return EXIT_BAD_INPUT
-    result = run_check(root, paths, load_settings(root, settings_file))
+    result = run_check(root, paths, project.read_settings(root, settings_file))
     for error in result.errors:
         print(error.as_text(), file=err)
     if output_format == "json":

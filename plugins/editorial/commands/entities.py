@@ -8,26 +8,20 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
 
-from editorial.entities import wiring
+from editorial import project
+from editorial.entities import loading
 from editorial.entities.matcher import Matcher
 from editorial.entities.pages import TYPE_LABELS
-from editorial.entities.registry import TYPES, Registry, RegistryError, load_registry
+from editorial.entities.registry import TYPES, Registry, RegistryError
 from editorial.entities.suggest import format_suggestions, suggest
 
-MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown"}
 
-
-def read_settings(root: Path, settings_file: str = "pelicanconf.py") -> dict[str, Any]:
-    from pelican.settings import read_settings as pelican_read_settings
-
-    return pelican_read_settings(str(root / settings_file))
-
-
-def load(settings: dict[str, Any]) -> Registry | None:
-    path, _explicit = wiring.registry_path(settings)
-    if path is None:
-        return None
-    return load_registry(path, wiring.display_path(path))
+def load(settings: dict[str, Any]) -> tuple[Registry, Matcher] | None:
+    """The registry and matcher the build would use; None when ENTITIES_FILE
+    is empty. A missing file is an error here (RegistryError), unlike in the
+    build, which only turns linking off: this command is asked to check it."""
+    path = loading.registry_path(settings)
+    return None if path is None else loading.load(settings, path)
 
 
 def summary(registry: Registry) -> str:
@@ -44,15 +38,11 @@ def summary(registry: Registry) -> str:
 
 
 def markdown_documents(root: Path, content: Path) -> list[tuple[str, str]]:
-    documents = []
-    for path in sorted(content.rglob("*")):
-        if path.suffix.lower() in MARKDOWN_SUFFIXES and path.is_file():
-            try:
-                shown = str(path.relative_to(root))
-            except ValueError:
-                shown = str(path)
-            documents.append((shown, path.read_text(encoding="utf-8")))
-    return documents
+    """(path as shown, source) of every Markdown file under ``content``."""
+    return [
+        (project.display_path(path, root), path.read_text(encoding="utf-8"))
+        for path in project.markdown_files([content])
+    ]
 
 
 def run(
@@ -66,25 +56,21 @@ def run(
     err: TextIO = sys.stderr,
 ) -> int:
     """Returns 0 when the registry is valid (and suggestions were printed), 1 otherwise."""
-    settings = read_settings(root, settings_file)
+    settings = project.read_settings(root, settings_file)
     try:
-        registry = load(settings)
+        loaded = load(settings)
     except RegistryError as error:
         print(error, file=err)
         return 1
-    if registry is None:
+    if loaded is None:
         print("Entity linking is off (ENTITIES_FILE is empty).", file=out)
     else:
-        print(summary(registry), file=out)
+        print(summary(loaded[0]), file=out)
     if do_suggest:
-        matcher = Matcher(
-            registry or Registry({}),
-            ignore_case=bool(settings.get("ENTITY_IGNORE_CASE", False)),
-        )
-        extensions = list(settings.get("MARKDOWN", {}).get("extensions", ["extra"]))
-        extensions = [e for e in extensions if isinstance(e, str)] + ["markdown.extensions.meta"]
+        matcher = loaded[1] if loaded else Matcher(Registry({}))
         documents = markdown_documents(root, Path(settings["PATH"]))
-        suggestions = suggest(documents, matcher, extensions, min_count=min_count)
+        md = project.make_markdown(settings)
+        suggestions = suggest(documents, matcher, md, min_count=min_count)
         print(f"\nNames in {len(documents)} files that the registry lacks:", file=out)
         print(format_suggestions(suggestions, limit), file=out)
     return 0

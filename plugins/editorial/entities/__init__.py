@@ -1,10 +1,16 @@
 """Entity linking: a registry of people, organisations, places and laws,
 linked in article bodies the way an editor would, with entity pages.
 
-Pure modules (no Pelican imports): :mod:`.registry` (YAML loading and
-validation), :mod:`.matcher` (one Aho-Corasick automaton per build),
-:mod:`.linker` (the linking rules on an article's HTML, link placeholders
-and their expansion), :mod:`.pages` (entity pages from article metadata),
-:mod:`.suggest` (names missing from the registry). The Pelican wiring is
-:mod:`.wiring`.
+Pure modules (no Pelican imports):
+
+* :mod:`.registry`: the YAML registry, loaded and validated (``file:line`` errors);
+* :mod:`.matcher`: every name of the registry in one Aho-Corasick automaton;
+* :mod:`.linker`: the linking rules, applied to an article's HTML;
+* :mod:`.pages`: entity pages and per-article entity lists, from the mentions;
+* :mod:`.jsonld`: schema.org JSON-LD for entities and articles;
+* :mod:`.suggest`: names articles use that the registry lacks.
+
+Pelican's side: :mod:`.loading` (settings to a registry and matcher, through
+an on-disk cache) and :mod:`.generator` (the entity generator: links the
+content, registers and writes the entity pages).
 """

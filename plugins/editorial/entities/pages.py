@@ -6,12 +6,13 @@ Pure: articles are duck-typed (``metadata``, ``date``, ``title``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from editorial.entities.linker import mention_rows
+from editorial.entities.jsonld import mention_item
+from editorial.entities.linker import mentions_from_metadata
 from editorial.entities.registry import TYPES, Entity, Registry
 
 TYPE_LABELS = {
@@ -22,21 +23,11 @@ TYPE_LABELS = {
     "event": ("Event", "Events"),
     "other": ("Other", "Other"),
 }
-SCHEMA_TYPES = {
-    "person": "Person",
-    "organization": "Organization",
-    "place": "Place",
-    "legislation": "Legislation",
-    "event": "Event",
-    "other": "Thing",
-}
 
 
 @dataclass(eq=False)
 class MentionRef:
-    """One article in an entity page's list: what the template shows, with
-    the article's URL computed once per build (Pelican computes ``url`` on
-    every access, which adds up over thousands of list entries)."""
+    """One article in an entity page's list, as the template shows it."""
 
     content: Any
     count: int
@@ -103,24 +94,9 @@ class EntityPage:
 
     @cached_property
     def jsonld(self) -> dict[str, Any]:
-        """A schema.org ``mentions`` item (built once: every article that
-        mentions the entity embeds it)."""
-        data: dict[str, Any] = {"@type": SCHEMA_TYPES[self.entity.type], "name": self.name}
-        if self.description:
-            data["description"] = self.description
-        if self.same_as:
-            data["sameAs"] = self.same_as if len(self.same_as) > 1 else self.same_as[0]
-        return data
-
-    @property
-    def mentioned(self) -> bool:
-        return bool(self.articles or self.pages)
-
-    def mention_count(self, content: Any) -> int:
-        """How often ``content`` mentions this entity (surnames included)."""
-        if isinstance(content, MentionRef):
-            return content.count
-        return self.counts.get(id(content), 0)
+        """The entity's schema.org item (the entity page's JSON-LD, and an item
+        of the ``mentions`` of every article that mentions it)."""
+        return mention_item(self.entity)
 
     @property
     def article_list(self) -> list[MentionRef]:
@@ -181,41 +157,48 @@ def build_index(
     for is_article, items in ((True, articles), (False, pages)):
         for content in items:
             listed = []
-            for entity_id, count, _ in mention_rows(_metadata(content)):
+            for entity_id, count, _ in mentions_from_metadata(_metadata(content)):
                 entity = registry.get(entity_id)
                 if entity is None:
-                    continue  # stale metadata; cannot happen with the cache keyed by registry
+                    continue  # not in this registry (metadata set by hand)
                 page = page_for(entity)
                 page.add(content, count, is_article)
                 listed.append(page)
             by_content[id(content)] = listed
 
-    # Registry order; iterating the ids unpacks no entity (PackedEntities).
+    # Registry order.
     ordered = {key: all_pages[key] for key in registry.entities if key in all_pages}
     return EntityIndex(ordered, by_content)
 
 
-def add_refs(index: EntityIndex, keep: Any = None) -> None:
+def add_refs(index: EntityIndex, keep: Callable[[Any], bool] | None = None) -> None:
     """Give each page its ``refs``: its articles (only those for which
     ``keep(article)`` is true, if given) as template rows, newest first."""
-    memo: dict[int, tuple[str, str, Any, str, str]] = {}
+    # Each article's fields, computed once: an article is listed on the page
+    # of every entity it mentions, and Pelican computes ``url`` anew on every
+    # access (a third of what entity pages cost, computed per listing).
+    fields: dict[int, dict[str, Any]] = {}
     for page in index.pages.values():
         if keep is not None:
             page.articles = [a for a in page.articles if keep(a)]
-        refs = []
+        page.refs = []
         for article in page.articles:
-            row = memo.get(id(article))
-            if row is None:
-                date = getattr(article, "date", None)
-                row = memo[id(article)] = (
-                    str(getattr(article, "url", "")),
-                    str(getattr(article, "title", "")),
-                    date,
-                    str(getattr(article, "locale_date", "")),
-                    date.isoformat() if date is not None else "",
-                )
-            refs.append(MentionRef(article, page.counts.get(id(article), 0), *row))
-        page.refs = refs
+            if id(article) not in fields:
+                fields[id(article)] = _ref_fields(article)
+            count = page.counts.get(id(article), 0)
+            page.refs.append(MentionRef(count=count, **fields[id(article)]))
+
+
+def _ref_fields(article: Any) -> dict[str, Any]:
+    date = getattr(article, "date", None)
+    return {
+        "content": article,
+        "url": str(getattr(article, "url", "")),
+        "title": str(getattr(article, "title", "")),
+        "date": date,
+        "locale_date": str(getattr(article, "locale_date", "")),
+        "iso_date": date.isoformat() if date is not None else "",
+    }
 
 
 def _metadata(content: Any) -> Mapping[str, Any]:

@@ -9,9 +9,8 @@ reported as ``path:line: message`` and all of them are collected before
 from __future__ import annotations
 
 import hashlib
-import marshal
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -51,11 +50,7 @@ def is_acronym(form: str) -> bool:
 
 
 class Entity(NamedTuple):
-    """One registry entry. ``line`` is the 1-based line of its id in the file.
-
-    A named tuple rather than a dataclass: a 20,000-alias registry unpickles
-    from the build cache three times faster.
-    """
+    """One registry entry. ``line`` is the 1-based line of its id in the file."""
 
     id: str
     name: str
@@ -88,49 +83,11 @@ class Entity(NamedTuple):
         return f"https://www.wikidata.org/wiki/{self.wikidata}" if self.wikidata else ""
 
 
-class PackedEntities(Mapping[str, Entity]):
-    """Entities kept as marshalled rows and unpacked when first asked for.
-
-    What the build cache holds: a build reads a 10,000-entity registry in
-    ~2 ms this way, against ~10 ms to unpickle and make every entity, and
-    a site mentions only a few hundred of them.
-    """
-
-    def __init__(self, rows: list[bytes], positions: dict[str, int]) -> None:
-        self.rows = rows  # marshal.dumps(tuple(entity)), in file order
-        self.positions = positions  # entity id -> index in rows
-        self._unpacked: dict[str, Entity] = {}
-
-    @classmethod
-    def pack(cls, entities: Iterable[Entity]) -> PackedEntities:
-        rows = [marshal.dumps(tuple(entity)) for entity in entities]
-        return cls(rows, {marshal.loads(row)[0]: i for i, row in enumerate(rows)})
-
-    def __getitem__(self, entity_id: str) -> Entity:
-        entity = self._unpacked.get(entity_id)
-        if entity is None:
-            row = marshal.loads(self.rows[self.positions[entity_id]])
-            entity = self._unpacked[entity_id] = Entity._make(row)
-        return entity
-
-    def __contains__(self, entity_id: object) -> bool:
-        return entity_id in self.positions
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.positions)
-
-    def __len__(self) -> int:
-        return len(self.positions)
-
-    def __reduce__(self):
-        return (PackedEntities, (self.rows, self.positions))
-
-
 @dataclass(frozen=True)
 class Registry:
-    """All entities, in file order, plus what identifies this version of the file."""
+    """All entities by id, in file order, plus what identifies this version of the file."""
 
-    entities: Mapping[str, Entity]
+    entities: dict[str, Entity]
     path: str = ""
     digest: str = ""  # sha256 of the file's bytes
 
@@ -255,14 +212,42 @@ def _entity(
     problems: list[tuple[int, str]],
     form_lines: dict[tuple[str, str], int],
 ) -> Entity | None:
+    """The entity at ``node``, or None after adding its problems to ``problems``."""
     if not isinstance(node, yaml.MappingNode):
         problems.append(
             (_line(node), f"entity {entity_id!r}: expected its fields (name:, type:, ...) "
                           "indented under the id")
         )  # fmt: skip
         return None
-    fields: dict[str, yaml.Node] = {}
     before = len(problems)
+    fields = _fields(entity_id, node, problems)
+    values = {
+        name: _scalar(entity_id, name, fields.get(name), problems)
+        for name in ("name", "type", "description", "url", "wikidata")
+    }
+    _check_values(entity_id, line, fields, values, problems)
+    aliases = _aliases(entity_id, fields.get("aliases"), problems, form_lines)
+    if values["name"]:
+        form_lines.setdefault((entity_id, normalise_form(values["name"])), _line(fields["name"]))
+    if len(problems) > before:
+        return None
+    return Entity(
+        id=entity_id,
+        name=values["name"] or "",
+        type=values["type"] or "",
+        aliases=aliases,
+        description=values["description"] or "",
+        url=values["url"] or "",
+        wikidata=values["wikidata"] or "",
+        line=line,
+    )
+
+
+def _fields(
+    entity_id: str, node: yaml.MappingNode, problems: list[tuple[int, str]]
+) -> dict[str, yaml.Node]:
+    """An entity's known fields, each given once."""
+    fields: dict[str, yaml.Node] = {}
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if key not in FIELDS:
@@ -274,25 +259,32 @@ def _entity(
             problems.append((_line(key_node), f"entity {entity_id!r}: field {key!r} given twice"))
         else:
             fields[key] = value_node
+    return fields
 
-    def scalar(name: str) -> str | None:
-        value_node = fields.get(name)
-        if value_node is None or _is_null(value_node):
-            return None
-        if not isinstance(value_node, yaml.ScalarNode):
-            problems.append(
-                (_line(value_node), f"entity {entity_id!r}: {name} must be a single line of text")
-            )
-            return None
-        value = value_node.value.strip()
-        if "\n" in value or _CONTROL.search(value):
-            problems.append(
-                (_line(value_node), f"entity {entity_id!r}: {name} must be a single line of text")
-            )
-            return None
-        return value
 
-    values = {name: scalar(name) for name in ("name", "type", "description", "url", "wikidata")}
+def _scalar(
+    entity_id: str, name: str, node: yaml.Node | None, problems: list[tuple[int, str]]
+) -> str | None:
+    """A single-line text field (None when absent or invalid)."""
+    if node is None or _is_null(node):
+        return None
+    value = node.value.strip() if isinstance(node, yaml.ScalarNode) else None
+    if value is None or "\n" in value or _CONTROL.search(value):
+        problems.append(
+            (_line(node), f"entity {entity_id!r}: {name} must be a single line of text")
+        )
+        return None
+    return value
+
+
+def _check_values(
+    entity_id: str,
+    line: int,
+    fields: dict[str, yaml.Node],
+    values: dict[str, str | None],
+    problems: list[tuple[int, str]],
+) -> None:
+    """Required fields, the type, the url and the Wikidata id."""
     for name in REQUIRED:
         if not values[name]:
             where = _line(fields[name]) if name in fields else line
@@ -320,21 +312,6 @@ def _entity(
             (_line(fields["wikidata"]), f"entity {entity_id!r}: wikidata {wikidata!r} is not a "
                                         "Wikidata id like 'Q380'")
         )  # fmt: skip
-    aliases = _aliases(entity_id, fields.get("aliases"), problems, form_lines)
-    if values["name"]:
-        form_lines.setdefault((entity_id, normalise_form(values["name"])), _line(fields["name"]))
-    if len(problems) > before:
-        return None
-    return Entity(
-        id=entity_id,
-        name=values["name"] or "",
-        type=entity_type or "",
-        aliases=aliases,
-        description=values["description"] or "",
-        url=url or "",
-        wikidata=wikidata or "",
-        line=line,
-    )
 
 
 def _aliases(

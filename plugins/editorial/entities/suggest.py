@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import markdown
-from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from editorial.entities.linker import NO_LINK_TAGS
@@ -60,16 +59,15 @@ class Suggestion:
 
 
 class _TextCollector(Treeprocessor):
+    """Keeps the text of the document just converted, outside the no-link zones."""
+
+    texts: list[str]
+
     def run(self, root: etree.Element) -> None:
-        self.md.editorial_texts = list(texts_outside_zones(root))
+        self.texts = list(_texts_outside_zones(root))
 
 
-class _CollectExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_TextCollector(md), "editorial_suggest", 4)
-
-
-def texts_outside_zones(root: etree.Element) -> Iterator[str]:
+def _texts_outside_zones(root: etree.Element) -> Iterator[str]:
     """Text and tails in document order, outside the no-link zones."""
     if root.tag in NO_LINK_TAGS:
         return
@@ -77,19 +75,23 @@ def texts_outside_zones(root: etree.Element) -> Iterator[str]:
         yield root.text
     for child in root:
         if isinstance(child.tag, str):
-            yield from texts_outside_zones(child)
+            yield from _texts_outside_zones(child)
         if child.tail:
             yield child.tail
 
 
-def body_texts(source: str, extensions: Iterable[object] = ("extra", "meta")) -> list[str]:
+def _body_texts(source: str, md: markdown.Markdown) -> list[str]:
     """The body text of a Markdown document outside the no-link elements."""
-    md = markdown.Markdown(extensions=[*extensions, _CollectExtension()])
+    collector = _TextCollector(md)
+    # After Python-Markdown's own tree processors (inline, prettify), as the
+    # article's HTML is when it is linked; same name, so it replaces itself.
+    md.treeprocessors.register(collector, "editorial_suggest", 4)
+    md.reset()
     md.convert(source)
-    return getattr(md, "editorial_texts", [])
+    return collector.texts
 
 
-def phrases(text: str, matcher: Matcher | None) -> Iterator[tuple[str, bool]]:
+def _phrases(text: str, matcher: Matcher | None) -> Iterator[tuple[str, bool]]:
     """(phrase, at sentence start) for each capitalised phrase not in the registry."""
     text = _PLACEHOLDER.sub(" \x00 ", text)
     if matcher is not None:
@@ -143,23 +145,22 @@ _CONNECTOR_WORDS = frozenset(("of", "the", "and", "for", "de", "du", "da", "der"
 def suggest(
     documents: Iterable[tuple[str, str]],
     matcher: Matcher | None,
-    extensions: Iterable[object] = ("extra", "meta"),
+    md: markdown.Markdown | None = None,
     min_count: int = 1,
 ) -> list[Suggestion]:
-    """``documents``: (display path, Markdown source). Most frequent first."""
+    """``documents``: (display path, Markdown source); ``md`` converts them
+    (configured as the site's reader is: ``editorial.project.make_markdown``;
+    by default with the extra and meta extensions). Most frequent first."""
+    md = md or markdown.Markdown(extensions=["extra", "meta"])
     counts: Counter[str] = Counter()
     files: dict[str, set[str]] = defaultdict(set)
-    sentence_start_only: Counter[str] = Counter()
     mid_sentence: set[str] = set()
-    extensions = list(extensions)
     for path, source in documents:
-        for text in body_texts(source, extensions):
-            for phrase, at_start in phrases(text, matcher):
+        for text in _body_texts(source, md):
+            for phrase, at_start in _phrases(text, matcher):
                 counts[phrase] += 1
                 files[phrase].add(path)
-                if at_start:
-                    sentence_start_only[phrase] += 1
-                else:
+                if not at_start:
                     mid_sentence.add(phrase)
     result = [
         Suggestion(name, count, tuple(sorted(files[name])))

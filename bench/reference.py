@@ -1,9 +1,10 @@
 """A float32 numpy forward pass of a BERT encoder read from ``model.safetensors``.
 
 Used only to check the int8 ONNX model against the original weights
-(`invoke bench-repeats`, tests): about 4-5x slower than onnxruntime, so never
-on the build path. Reads safetensors without the safetensors package (the
-format is an 8-byte header length, a JSON header, then raw little-endian data).
+(`invoke bench.repeats`; it lives in bench/, outside the plugin): about 4-5x
+slower than onnxruntime, so never on the build path. Reads safetensors
+without the safetensors package (the format is an 8-byte header length, a
+JSON header, then raw little-endian data).
 """
 
 from __future__ import annotations

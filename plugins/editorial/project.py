@@ -1,0 +1,114 @@
+"""Reading the project as Pelican reads it: settings, Markdown, paths.
+
+The build, `invoke check`, `invoke entities` and `invoke publish` all read
+the project through these functions, so they agree on what an article says,
+where a file is and how a path is shown. No Pelican imports at module level:
+the pure modules can use the path helpers without loading Pelican.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import markdown
+
+from editorial.paragraphs import ParagraphExtension
+
+# The suffixes Pelican's MarkdownReader reads (`MarkdownReader.file_extensions`).
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+META_EXTENSION = "markdown.extensions.meta"
+
+
+def read_settings(
+    root: Path, settings_file: str = "pelicanconf.py", override: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Pelican's settings from `root/settings_file`, as `pelican -s` reads them.
+
+    Raises whatever the settings module raises (SyntaxError, NameError, ...):
+    callers report it with the file and line (see `commands.build`).
+    """
+    from pelican.settings import read_settings as pelican_read_settings
+
+    return pelican_read_settings(str(Path(root) / settings_file), override=dict(override or {}))
+
+
+def project_dir(settings: Mapping[str, Any]) -> Path:
+    """The project directory: the parent of the content directory (PATH)."""
+    return Path(settings.get("PATH") or os.getcwd()).resolve().parent
+
+
+def resolve(settings: Mapping[str, Any], value: str | os.PathLike) -> Path:
+    """A path from a setting: `~` expanded, relative ones against the project."""
+    path = Path(os.path.expanduser(str(value)))
+    return path if path.is_absolute() else project_dir(settings) / path
+
+
+def display_path(path: str | os.PathLike, root: str | os.PathLike | None = None) -> str:
+    """A path as messages show it: relative to `root` (default: the current
+    directory) when inside it, so findings read `content/x.md:12: ...`."""
+    base = os.path.abspath(root or os.getcwd())
+    absolute = os.path.abspath(path)
+    if os.path.commonpath([base, absolute]) == base:
+        return os.path.relpath(absolute, base)
+    return absolute
+
+
+def is_markdown(path: Path) -> bool:
+    return path.suffix.lower() in MARKDOWN_SUFFIXES
+
+
+def markdown_files(paths: Iterable[Path], excludes: Iterable[str] = ()) -> list[Path]:
+    """The Markdown files named, or found below the directories named, in order.
+
+    `excludes` are directory names relative to a named directory, like
+    Pelican's ARTICLE_EXCLUDES."""
+    excludes = list(excludes)
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        skip = [path / name for name in excludes]
+        for candidate in sorted(path.rglob("*")):
+            # Not is_file(): a dangling link or an unreadable entry must be
+            # reported when it is read, not skipped in silence.
+            if not is_markdown(candidate) or candidate.is_dir():
+                continue
+            if not any(candidate.is_relative_to(s) for s in skip):
+                found.append(candidate)
+    return found
+
+
+def markdown_config(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword arguments of Pelican's `Markdown(...)` for these settings:
+    MARKDOWN, with every configured extension listed and the meta extension
+    added, as `pelican.readers.MarkdownReader` does."""
+    config = copy.deepcopy(dict(settings.get("MARKDOWN") or {}))
+    extensions = list(config.get("extensions") or [])
+    configs = dict(config.get("extension_configs") or {})
+    extensions += [name for name in configs if name not in extensions]
+    if META_EXTENSION not in extensions:
+        extensions.append(META_EXTENSION)
+    config["extensions"] = extensions
+    config["extension_configs"] = configs
+    return config
+
+
+def add_paragraph_extension(settings: dict[str, Any]) -> None:
+    """Let Pelican's Markdown reader record paragraphs (one parse per article)."""
+    extensions = settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
+    if not any(isinstance(e, ParagraphExtension) for e in extensions):
+        extensions.append(ParagraphExtension())
+
+
+def make_markdown(settings: Mapping[str, Any]) -> markdown.Markdown:
+    """A Markdown converter configured like Pelican's reader, with our extension."""
+    config = markdown_config(settings)
+    config["extensions"] = [
+        e for e in config["extensions"] if not isinstance(e, ParagraphExtension)
+    ] + [ParagraphExtension()]
+    return markdown.Markdown(**config)
