@@ -9,9 +9,9 @@ embedding cache serves both sizes).
   of ``../shared/benchmarks/real-writing/paine-works/*.md`` (when that folder
   is absent, :func:`sentence_pool` says so and uses ``content/`` alone, whose
   few hundred sentences then recur far more often).
-* Articles: 8-12 paragraphs of 60-80 words each, 3-7 tags out of 200, one of
-  8 categories and 5 authors; four paragraphs in five carry a sentence naming
-  one or two registry entities.
+* Articles: 8-12 paragraphs of 60-80 words each (now and then a few more),
+  3-7 tags out of 200, one of 8 categories and 5 authors; four paragraphs
+  in five carry a sentence naming one or two registry entities.
 * Entities: the project's ``content/entities.yml`` padded with invented
   entities (a name and an acronym each) up to ``aliases`` names and aliases.
   Mentions follow Zipf's law over the first ``MENTIONED`` entities (the
@@ -26,7 +26,6 @@ embedding cache serves both sizes).
 
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 import random
@@ -187,13 +186,57 @@ def registry(base: str, aliases: int, rng: random.Random) -> tuple[str, list[lis
 # ---------------------------------------------------------------- articles
 
 
+class _Deck:
+    """The pool's sentences in a seeded order, each dealt once per pass.
+
+    Real articles rarely share a sentence, but a site needs more sentences
+    than the pool holds (about 40 per article). After the first pass every
+    third word of a sentence is replaced (which words changes with the pass),
+    so that later passes share no word 3-gram with earlier ones: without
+    that, paragraphs assembled from the same sentences would be flagged as
+    repeats by the hundred."""
+
+    def __init__(self, pool: list[str], seed: int) -> None:
+        rng = random.Random(f"{seed}/deck")
+        self.order = list(pool)
+        rng.shuffle(self.order)
+        words = sorted({w for s in pool for w in s.split() if w.isalpha() and w.islower()})
+        self.vocabulary = words or ["the"]
+        self.dealt = 0
+        self.held: list[str] = []  # dealt but too long for the paragraph that drew them
+
+    def _next(self) -> str:
+        turn, index = divmod(self.dealt, len(self.order))
+        self.dealt += 1
+        sentence = self.order[index]
+        if not turn:
+            return sentence
+        rng = random.Random(f"{turn}/{index}")
+        words = sentence.split()
+        for i in range(turn % 3, len(words), 3):
+            words[i] = rng.choice(self.vocabulary)
+        return " ".join(words)
+
+    def draw(self, most: int) -> str:
+        """The next sentence of at most ``most`` words within a few tries, else
+        the oldest one held back (a paragraph then runs a few words long)."""
+        for i, sentence in enumerate(self.held):
+            if len(sentence.split()) <= most:
+                return self.held.pop(i)
+        for _ in range(4):
+            sentence = self._next()
+            if len(sentence.split()) <= most:
+                return sentence
+            self.held.append(sentence)
+        return self.held.pop(0)
+
+
 class _Writer:
     """Paragraphs and articles from the sentence pool and the entity forms."""
 
     def __init__(self, pool: list[str], mentions: list[list[str]], seed: int) -> None:
         self.seed = seed
-        self.pool = sorted(pool, key=lambda s: (len(s.split()), s))
-        self.lengths = [len(s.split()) for s in self.pool]
+        self.deck = _Deck(pool, seed)
         self.mentions = mentions[:MENTIONED]
         # Zipf's law: the entity of rank r is mentioned in proportion to 1/r.
         self.weights = list(itertools.accumulate(1 / r for r in range(1, len(self.mentions) + 1)))
@@ -205,10 +248,6 @@ class _Writer:
         forms = rng.choices(self.mentions, cum_weights=self.weights)[0]
         return forms[0] if len(forms) == 1 or rng.random() < 0.8 else rng.choice(forms[1:])
 
-    def _sentence(self, rng: random.Random, most: int) -> str:
-        """A pool sentence of at most ``most`` words."""
-        return self.pool[rng.randrange(bisect.bisect_right(self.lengths, most))]
-
     def paragraph(self, rng: random.Random) -> str:
         parts: list[str] = []
         if rng.random() < 0.8:
@@ -216,7 +255,7 @@ class _Writer:
         low, high = PARAGRAPH_WORDS
         words = sum(len(p.split()) for p in parts)
         while words < low:
-            sentence = self._sentence(rng, high - words)
+            sentence = self.deck.draw(high - words)
             parts.append(sentence)
             words += len(sentence.split())
         rng.shuffle(parts)

@@ -35,7 +35,8 @@ import numpy as np
 
 from bench import ROOT
 from editorial.findings import Finding
-from editorial.paragraphs import ParagraphRecord, extract_paragraphs
+from editorial.paragraphs import ParagraphRecord
+from editorial.project import make_markdown
 from editorial.repeats.detect import (
     Document,
     RepeatSettings,
@@ -44,6 +45,7 @@ from editorial.repeats.detect import (
     embed_units,
 )
 from editorial.repeats.scoring import score_pair
+from editorial.sources import parse_article
 
 SEED_EXPECTED = {(9, 4), (10, 5), (11, 6), (12, 7), (13, 8)}
 
@@ -77,22 +79,21 @@ def read_sts(folder: Path, high: float = 4.0, low: float = 3.0) -> list[tuple[st
 
 def read_markdown_folder(folder: Path, root: Path | None = None) -> list[Document]:
     """Markdown articles as Documents, oldest first (by Date, then path)."""
-    docs = []
+    md = make_markdown()
+    sources = []
     for path in sorted(folder.glob("*.md")):
-        meta, records = extract_paragraphs(path.read_text(encoding="utf-8"))
-        date = " ".join(meta.get("date", [""]))
         name = str(path.relative_to(root)) if root else path.name
-        docs.append((date, name, Document(name, records)))
-    docs.sort(key=lambda item: (item[0], item[1]))
-    return [d for _, _, d in docs]
+        sources.append(parse_article(path.read_text(encoding="utf-8"), name, md))
+    return [s.document for s in sorted(sources, key=lambda s: s.sort_key)]
 
 
 def read_seed(root: Path, shared: Path) -> tuple[list[Document], str]:
     """content/2022 if it holds the seed article, else the shared seed text."""
     article = root / "content/2022/pakistan-foreign-minister-urges-meta-to-open-office.md"
     if article.is_file():
-        _, records = extract_paragraphs(article.read_text(encoding="utf-8"))
-        return [Document(str(article.relative_to(root)), records)], str(article.relative_to(root))
+        name = str(article.relative_to(root))
+        source = parse_article(article.read_text(encoding="utf-8"), name, make_markdown())
+        return [source.document], name
     path = shared / "seed/000_dbc9ac6f35ebb0b2.txt"
     lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     records = tuple(ParagraphRecord(i + 1, i + 1, t) for i, t in enumerate(lines))

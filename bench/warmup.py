@@ -49,9 +49,10 @@ def pre_embed(settings_file: Path, site: Path, cache: Path, out: TextIO) -> bool
     """Embed the paragraphs and sentences of ``site``'s articles into the
     cache; False (after saying why) when the plugin's functions are not there."""
     try:
-        from editorial.paragraphs import extract_paragraphs
-        from editorial.repeats.detect import Document, build_units, embed_units
+        from editorial.project import make_markdown
+        from editorial.repeats.detect import build_units, embed_units
         from editorial.repeats.embeddings import load_encoder
+        from editorial.sources import parse_article
 
         settings = _repeat_settings(settings_file, site, cache)
         encoder = load_encoder(settings.model) if settings.semantic else None
@@ -66,8 +67,8 @@ def pre_embed(settings_file: Path, site: Path, cache: Path, out: TextIO) -> bool
     for first in range(0, len(paths), CHUNK):
         documents = []
         for path in paths[first : first + CHUNK]:
-            _, records = extract_paragraphs(path.read_text(encoding="utf-8"))
-            documents.append(Document(path.name, records))
+            text = path.read_text(encoding="utf-8")
+            documents.append(parse_article(text, path.name, make_markdown()).document)
         units = build_units(documents, settings.min_words)
         new, old = embed_units(units, encoder.encode, encoder.model_id, settings.cache_dir)
         embedded, cached = embedded + new, cached + old

@@ -21,3 +21,12 @@ def copy_project(dest: Path) -> Path:
         else:
             shutil.copy2(source, dest / name)
     return dest
+
+
+def paragraphs_of(text: str, name: str = "article.md"):
+    """The paragraph records of Markdown `text`, read as `invoke check` reads it
+    (Pelican's default Markdown settings plus the paragraph extension)."""
+    from editorial.project import make_markdown
+    from editorial.sources import parse_article
+
+    return parse_article(text, name, make_markdown()).document.paragraphs

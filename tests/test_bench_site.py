@@ -119,18 +119,21 @@ def test_the_corpus_is_deterministic_and_shaped_as_described(tmp_path):
     forms = [form for e in entries.values() for form in [e["name"], *e.get("aliases", [])]]
     assert len(forms) == one.forms >= 300
     assert len(entries) == one.entities
-    with_entity = total = 0
+    with_entity = total = long = 0
     for path in one.articles:
         html, metadata = _read(path)
         paragraphs = re.findall(r"<p>(.*?)</p>", html, flags=re.S)
         assert 8 <= len(paragraphs) <= 12, path
         for paragraph in paragraphs:
             text = re.sub(r"<[^>]+>", "", paragraph)
-            assert 60 <= len(text.split()) <= 80, text
+            words = len(text.split())
+            assert 60 <= words <= 80 + bench_corpus.SENTENCE_WORDS[1], text
+            long += words > 80  # a sentence that fitted nowhere else
             with_entity += any(form in text for form in forms)
             total += 1
         assert metadata["title"] and metadata["date"] and len(metadata["tags"]) >= 3
     assert with_entity >= 0.6 * total
+    assert long <= 0.05 * total
 
 
 def test_planted_repeats_are_where_the_corpus_says(tmp_path):

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from editorial.paragraphs import META_KEY, ParagraphRecord, extract_paragraphs
+from editorial.paragraphs import META_KEY
+from tests.support import paragraphs_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,14 +52,8 @@ CASES = [
 
 @pytest.mark.parametrize(("source", "expected"), CASES)
 def test_records(source, expected):
-    _, records = extract_paragraphs(source)
+    records = paragraphs_of(source)
     assert [(r.ordinal, r.line, r.text) for r in records] == expected
-
-
-def test_metadata_is_returned_without_records():
-    meta, records = extract_paragraphs("Title: Hello\nTags: a, b\n\nBody.\n")
-    assert meta == {"title": ["Hello"], "tags": ["a, b"]}
-    assert records == (ParagraphRecord(1, 4, "Body."),)
 
 
 def test_pelican_reader_anchors_the_body_but_not_the_summary(tmp_path):

@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from editorial.paragraphs import ParagraphRecord, extract_paragraphs
+from editorial.paragraphs import ParagraphRecord
 from editorial.repeats import embeddings
 from editorial.repeats.detect import Document, RepeatSettings, detect_repeats, find_repeats
+from tests.support import paragraphs_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = ROOT / "content/2022/pakistan-foreign-minister-urges-meta-to-open-office.md"
@@ -25,7 +26,7 @@ LABELLED = ROOT / "tests/data/repeats"
 
 
 def seed_document() -> Document:
-    _, records = extract_paragraphs(SEED_ARTICLE.read_text(encoding="utf-8"))
+    records = paragraphs_of(SEED_ARTICLE.read_text(encoding="utf-8"))
     return Document("seed.md", records)
 
 
@@ -51,7 +52,7 @@ def test_seed_gives_exactly_the_five_expected_findings(tmp_path):
 def _labelled_documents() -> list[Document]:
     docs = []
     for path in sorted(LABELLED.glob("*.md")):
-        _, records = extract_paragraphs(path.read_text(encoding="utf-8"))
+        records = paragraphs_of(path.read_text(encoding="utf-8"))
         docs.append(Document(path.name, records))  # file names sort by date
     return docs
 
@@ -70,6 +71,43 @@ def test_labelled_articles(tmp_path):
         f = got[key]
         assert [f.repeats.file, f.repeats.paragraph] in e["repeats"], f.as_text()
         assert f.kind == e["kind"], f.as_text()
+
+
+def _as_tuples(findings):
+    return [
+        (f.file, f.paragraph, f.kind, f.score, f.repeats.file, f.repeats.paragraph)
+        for f in findings
+    ]
+
+
+def test_a_warm_build_and_a_rebuild_after_an_edit_find_what_a_cold_build_finds(tmp_path):
+    """The caches (vectors, text features, last build's semantic pairs) change
+    how much is computed, never the findings."""
+    documents = [seed_document(), *_labelled_documents()]
+    warm = settings(tmp_path / "warm")
+    cold = detect_repeats(documents, warm)
+    again = detect_repeats(documents, warm)
+    assert again.embedded == 0 and _as_tuples(again.findings) == _as_tuples(cold.findings)
+    # One article edited (a paragraph reworded, one added), one removed, one added.
+    edited = documents[1].paragraphs
+    reworded = ParagraphRecord(
+        edited[2].ordinal, edited[2].line, edited[2].text.replace(" the ", " that ", 2)
+    )
+    added = ParagraphRecord(
+        99, 999, "A paragraph written for this edit, long enough to be compared with others."
+    )
+    changed = [
+        documents[0],
+        Document(documents[1].path, (*edited[:2], reworded, *edited[3:], added)),
+        documents[2],
+        *documents[4:],
+        Document("new.md", documents[2].paragraphs[:3]),  # copies
+    ]
+    rebuilt = detect_repeats(changed, warm)
+    assert rebuilt.embedded > 0
+    fresh = detect_repeats(changed, settings(tmp_path / "fresh"))
+    assert _as_tuples(rebuilt.findings) == _as_tuples(fresh.findings)
+    assert any(f.file == "new.md" for f in fresh.findings)
 
 
 def test_cross_article_repeats_are_found(tmp_path):
@@ -116,17 +154,20 @@ def test_cross_article_repeats_are_found(tmp_path):
     ]  # fmt: skip
 
 
-def test_wrong_model_dir_falls_back_to_lexical_and_says_so_once(tmp_path, caplog):
+def test_wrong_model_dir_falls_back_to_lexical_and_says_so_once_per_build(tmp_path, caplog):
     doc = seed_document()
     wrong = settings(tmp_path, model=str(tmp_path / "no-such-model"))
     with caplog.at_level(logging.WARNING, logger="editorial.repeats"):
         first = detect_repeats([doc], wrong)
-        second = detect_repeats([doc], wrong)
     warnings = [
-        r.getMessage() for r in caplog.records if "semantic backend unavailable" in r.message
+        r.getMessage() for r in caplog.records if "semantic backend unavailable" in r.getMessage()
     ]
     assert len(warnings) == 1
     assert "no-such-model" in warnings[0] and "lexical" in warnings[0]
+    # No state is kept between builds: the next one falls back as well (and
+    # warns again; Pelican's own filter drops a repeated identical warning
+    # within one process, so its log is not asserted here).
+    second = detect_repeats([doc], wrong)
     assert first.backend.startswith("lexical") and second.backend.startswith("lexical")
     # Lexical detection still finds the exact copy, and no paraphrase.
     assert [(f.paragraph, f.repeats.paragraph, f.kind) for f in first.findings] == [
@@ -141,6 +182,27 @@ def _model_copy(tmp_path: Path) -> Path:
     shutil.copy(files.model, directory / "model.onnx")
     shutil.copy(files.tokenizer, directory / "tokenizer.json")
     return directory
+
+
+def test_a_model_that_fails_midway_falls_back_to_lexical(tmp_path, caplog):
+    # Paragraph vectors embed; the sentence vectors a pair asks for later fail.
+    model = embeddings.load_encoder(embeddings.PACKAGED)
+    calls = []
+
+    def flaky(texts):
+        calls.append(len(texts))
+        if len(calls) > 1:
+            raise RuntimeError("out of memory")
+        return model.encode(texts)
+
+    with caplog.at_level(logging.WARNING, logger="editorial.repeats"):
+        report = detect_repeats([seed_document()], settings(tmp_path), encoder=(flaky, "flaky"))
+    assert len(calls) == 2
+    assert report.backend == "lexical: out of memory"
+    assert any("embedding failed (out of memory)" in r.getMessage() for r in caplog.records)
+    assert [(f.paragraph, f.repeats.paragraph, f.kind) for f in report.findings] == [
+        (13, 8, "exact")
+    ]
 
 
 def test_model_sha256_mismatch_is_refused(tmp_path, caplog):

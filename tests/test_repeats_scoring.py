@@ -10,17 +10,13 @@ import pytest
 
 from editorial.paragraphs import ParagraphRecord
 from editorial.repeats import facts
-from editorial.repeats.detect import (
-    Document,
-    RepeatSettings,
-    build_units,
-    detect_repeats,
-    embed_units,
-)
+from editorial.repeats.detect import Document, RepeatSettings, detect_repeats
 from editorial.repeats.embeddings import load_encoder
 from editorial.repeats.normalise import normalise
 from editorial.repeats.scoring import score_pair
 from editorial.repeats.text import sentences
+from editorial.repeats.units import build_units
+from editorial.repeats.vectors import embed_units
 
 
 def kinds(a: str, b: str, tmp_path) -> list[str]:
@@ -232,7 +228,7 @@ def test_numbers(text, numbers):
 def test_names_skip_sentence_starts_but_keep_names_there():
     vocabulary = {"the", "according", "speaking"}
     text = "Clegg met the minister. According to Meta, the U.S. office in Pakistan is open."
-    assert facts.names(text, vocabulary) == {"clegg", "meta", "us", "pakistan"}
+    assert facts.fact_parts(text).resolve(vocabulary).names == {"clegg", "meta", "us", "pakistan"}
 
 
 @pytest.mark.parametrize(
@@ -248,7 +244,8 @@ def test_names_skip_sentence_starts_but_keep_names_there():
     ],
 )
 def test_fact_conflict(a, b, conflict):
-    assert bool(facts.conflict(facts.extract(a), facts.extract(b))) is conflict
+    a_facts, b_facts = (facts.fact_parts(t).resolve(frozenset()) for t in (a, b))
+    assert bool(facts.conflict(a_facts, b_facts)) is conflict
 
 
 def test_sentences_respect_abbreviations():

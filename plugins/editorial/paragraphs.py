@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import markdown
@@ -142,11 +142,11 @@ def paragraph_anchor(ordinal: int) -> str:
     return f"para-{ordinal}"
 
 
-def _find_line(lines: Sequence[str], wanted: str, start: int) -> int | None:
-    for index in range(start, len(lines)):
-        if lines[index] == wanted:
-            return index
-    return None
+def _find_line(lines: list[str], wanted: str, start: int) -> int | None:
+    try:
+        return lines.index(wanted, start)
+    except ValueError:
+        return None
 
 
 def paragraph_text(element: etree.Element, stash: Sequence[str] = ()) -> str:
@@ -157,6 +157,8 @@ def paragraph_text(element: etree.Element, stash: Sequence[str] = ()) -> str:
     """
 
     raw_text = "".join(element.itertext())
+    if "\x02" not in raw_text:  # the common case: nothing stashed
+        return " ".join(html.unescape(raw_text).split())
     if not _PLACEHOLDER.sub("", raw_text).strip():
         return ""  # only stashed raw HTML or fenced code: a block, not prose
 
@@ -204,18 +206,3 @@ def paragraphs_from_metadata(metadata: dict) -> tuple[ParagraphRecord, ...]:
     if isinstance(value, list):  # Pelican keeps lists of several values as lists
         value = value[0] if len(value) == 1 else ()
     return tuple(value)
-
-
-def extract_paragraphs(
-    source: str, extensions: Iterable[object] = ("extra", "meta")
-) -> tuple[dict[str, list[str]], tuple[ParagraphRecord, ...]]:
-    """Convert Markdown ``source`` and return (metadata, paragraph records).
-
-    ``invoke check`` calls this with the same extensions as the Pelican build.
-    """
-    md = markdown.Markdown(extensions=[*extensions, ParagraphExtension()])
-    md.convert(source)
-    meta = dict(getattr(md, "Meta", {}) or {})
-    records = paragraphs_from_metadata(meta)
-    meta.pop(META_KEY, None)
-    return meta, records

@@ -50,11 +50,9 @@ def resolve(settings: Mapping[str, Any], value: str | os.PathLike) -> Path:
 def display_path(path: str | os.PathLike, root: str | os.PathLike | None = None) -> str:
     """A path as messages show it: relative to `root` (default: the current
     directory) when inside it, so findings read `content/x.md:12: ...`."""
-    base = os.path.abspath(root or os.getcwd())
+    base = os.path.join(os.path.abspath(root or os.getcwd()), "")
     absolute = os.path.abspath(path)
-    if os.path.commonpath([base, absolute]) == base:
-        return os.path.relpath(absolute, base)
-    return absolute
+    return absolute[len(base) :] if absolute.startswith(base) else absolute
 
 
 def is_markdown(path: Path) -> bool:
@@ -105,8 +103,13 @@ def add_paragraph_extension(settings: dict[str, Any]) -> None:
         extensions.append(ParagraphExtension())
 
 
-def make_markdown(settings: Mapping[str, Any]) -> markdown.Markdown:
-    """A Markdown converter configured like Pelican's reader, with our extension."""
+def make_markdown(settings: Mapping[str, Any] | None = None) -> markdown.Markdown:
+    """A Markdown converter configured like Pelican's reader, with our
+    extension; without `settings`, as Pelican's defaults configure it."""
+    if settings is None:
+        from pelican.settings import DEFAULT_CONFIG
+
+        settings = DEFAULT_CONFIG
     config = markdown_config(settings)
     config["extensions"] = [
         e for e in config["extensions"] if not isinstance(e, ParagraphExtension)

@@ -81,6 +81,14 @@ def plan_pages_branch(
         )
         return PagesPlan(local=local, remote=fetched, parent=local)
 
+    return _diverged(root, remote, branch, local, fetched, force, out)
+
+
+def _diverged(
+    root: Path, remote: str, branch: str, local: str, fetched: str, force: bool, out: TextIO
+) -> PagesPlan:
+    """The local pages branch and the remote's each have commits the other
+    lacks: refused, unless `force` (the local history then replaces the remote's)."""
     ahead = git.count_commits(root, fetched, local)
     behind = git.count_commits(root, local, fetched)
     if not force:

@@ -114,16 +114,7 @@ def publish(
             raise PublishError("fix the error(s) listed above: nothing was pushed")
         domain = pages_domain(cname, settings)
         site_url = str(settings.get("SITEURL") or "")
-        _say(
-            out,
-            f"publish: {source.short}{source.suffix} ({source.branch}) with {settings_file}"
-            f" for {site_url or '(no SITEURL)'} -> {branch} on {remote}"
-            + (f", CNAME {domain}" if domain else ""),
-        )
-        if source.dirty:
-            _say(out, "publish: WARNING: publishing uncommitted changes (--allow-dirty):")
-            _say(out, _list_files(source.dirty))
-        _warn_domain_mismatch(site_url, domain, out)
+        _announce(source, settings_file, site_url, f"{branch} on {remote}", domain, out)
         plan = plan_pages_branch(root, remote=remote, branch=branch, force=force, out=out)
         with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
             site = Path(tmp) / "site"
@@ -133,15 +124,9 @@ def publish(
                 root, site, branch=branch, message=source.message(), cname=domain, plan=plan
             )
         return push_site(
-            root,
-            remote=remote,
-            branch=branch,
-            commit=commit,
-            plan=plan,
-            force=force,
-            site_url=site_url,
-            out=out,
-        )
+            root, remote=remote, branch=branch, commit=commit, plan=plan, force=force,
+            site_url=site_url, out=out,
+        )  # fmt: skip
     except PublishError as error:
         _say(out, f"publish: {error}")
         return 1
@@ -152,6 +137,21 @@ def publish(
         if git.git_available() and root.is_dir():
             with contextlib.suppress(OSError):
                 git.delete_ref(root, FETCH_REF)
+
+
+def _announce(
+    source: Source, settings_file: str, site_url: str, target: str, domain: str | None, out: TextIO
+) -> None:
+    """What is about to be published, where, and what looks wrong about it."""
+    _say(
+        out,
+        f"publish: {source.short}{source.suffix} ({source.branch}) with {settings_file}"
+        f" for {site_url or '(no SITEURL)'} -> {target}" + (f", CNAME {domain}" if domain else ""),
+    )
+    if source.dirty:
+        _say(out, "publish: WARNING: publishing uncommitted changes (--allow-dirty):")
+        _say(out, _list_files(source.dirty))
+    _warn_domain_mismatch(site_url, domain, out)
 
 
 # --- checks ----------------------------------------------------------------

@@ -3,7 +3,8 @@
 `find_repeats` takes documents (a path and its paragraph records) and returns
 findings, each naming the later paragraph and the earlier one it repeats.
 `detect_repeats` returns the same findings with how they were computed
-(backend, embedding counts) for the benchmark and the build log.
+(backend, embedding counts) for the benchmark and the build log. The stages
+are described in detect.py.
 """
 
 from editorial.repeats.detect import (
@@ -13,7 +14,6 @@ from editorial.repeats.detect import (
     detect_repeats,
     find_repeats,
 )
-from editorial.repeats.normalise import normalise
 
 __all__ = [
     "Document",
@@ -21,5 +21,4 @@ __all__ = [
     "RepeatSettings",
     "detect_repeats",
     "find_repeats",
-    "normalise",
 ]

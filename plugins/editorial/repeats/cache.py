@@ -1,98 +1,188 @@
-"""On-disk embedding cache: sqlite under the settings' cache directory.
+"""On-disk caches of the detector: one sqlite file under the settings' cache directory.
 
-Keyed by (model id, sha256 of the normalised text), so an unchanged paragraph
-or sentence is never embedded twice across builds, whatever Pelican's own
-caching settings (the file lives outside Pelican's cache). The model id
-includes the sha256 of the model and tokenizer files and the pooling and
-length settings, so changing any of them misses; rows of other model ids are
-deleted when a cache is opened for a new model (so the file does not grow
-with every model tried). The file is safe to delete.
+* ``vectors``: embeddings keyed by (model id, sha256 of the normalised text),
+  so an unchanged paragraph or sentence is never embedded twice across
+  builds, whatever Pelican's own caching settings (the file lives outside
+  Pelican's cache). The model id includes the sha256 of the model and
+  tokenizer files and the pooling and length settings, so changing any of
+  them misses; vectors of other model ids are deleted when the cache is
+  opened for a new model (so the file does not grow with every model tried).
+* ``pairs``: the last build's semantic candidate pairs (candidates.py), by
+  model id and threshold: the distinct paragraph keys and the pairs among
+  them whose cosine reaches the threshold, so that the next build multiplies
+  only its new paragraphs' vectors (two sites sharing one cache directory
+  replace each other's row: correct, only slower). Cleared with the vectors
+  they came from.
+* ``features``: each paragraph's text features (features.py) keyed by the
+  sha256 of its text; the table is dropped when opened by other code (another
+  ``features_version()``, which covers this module's table layout).
+
+The file is safe to delete, and a cache that cannot be opened or written
+costs time, never the build.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from editorial.repeats.features import TextFeatures, text_key
+
 FILENAME = "embeddings.sqlite"
 SCHEMA = 1
+_CHUNK = 500  # keys per query: below sqlite's limit on bound parameters
 
 
-def text_key(normalised_text: str) -> str:
-    return hashlib.sha256(normalised_text.encode("utf-8")).hexdigest()
+def open_database(directory: str | Path | None) -> sqlite3.Connection | None:
+    """The cache file in `directory`, or None (no directory, or not usable)."""
+    if directory is None:
+        return None
+    try:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(directory / FILENAME)
+        # Write-ahead logging: a commit appends to the log without waiting for
+        # the disk (synchronous=NORMAL), and readers do not block a writer. A
+        # crash or power loss can lose the last writes of a build, never
+        # corrupt the file: the right trade for a cache (each commit of the
+        # default journal cost ~70 ms of fsync on a rebuild).
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        return db
+    except (OSError, sqlite3.Error):
+        return None
+
+
+def _claim(db: sqlite3.Connection, what: str, owner: str, *clear: str) -> None:
+    """Make `owner` the one whose rows the tables hold: when the meta row
+    `what` names another, run the `clear` statements (delete the others' rows)
+    first. Only a change writes, so a warm build opens the cache without a write."""
+    row = db.execute("SELECT value FROM meta WHERE key=?", (what,)).fetchone()
+    if row is None or row[0] != owner:
+        for statement in clear:  # a "?" in a statement stands for the owner
+            db.execute(statement, (owner,) * statement.count("?"))
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (what, owner))
+        db.commit()
+
+
+def _select_in(db: sqlite3.Connection, query: str, keys: Sequence[str], *first) -> Iterator:
+    """Rows of `query` (ending in "IN ({})") for `keys`, one query per chunk."""
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        yield from db.execute(query.format(",".join("?" * len(chunk))), (*first, *chunk))
 
 
 class EmbeddingCache:
-    def __init__(self, directory: str | Path | None, model_id: str) -> None:
+    def __init__(self, db: sqlite3.Connection | None, model_id: str) -> None:
         self.model_id = model_id
         self.hits = 0
         self.misses = 0
-        self.path: Path | None = None
-        self._db: sqlite3.Connection | None = None
+        self._db = db
         self._memory: dict[str, np.ndarray] = {}
-        if directory is None:
+        if db is None:
             return
         try:
-            directory = Path(directory)
-            directory.mkdir(parents=True, exist_ok=True)
-            self.path = directory / FILENAME
-            self._db = sqlite3.connect(self.path)
-            self._db.execute(
+            db.execute(
                 "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, "
                 "text TEXT NOT NULL, dim INTEGER NOT NULL, vector BLOB NOT NULL, "
                 "PRIMARY KEY (model, text))"
             )
-            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is None or row[0] != str(SCHEMA):
-                self._db.execute("DELETE FROM vectors")
-                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS pairs (model TEXT NOT NULL, threshold TEXT NOT NULL, "
+                "keys TEXT NOT NULL, pairs BLOB NOT NULL, PRIMARY KEY (model, threshold))"
+            )
+            # The pairs were computed from these vectors: cleared with them.
+            _claim(db, "schema", str(SCHEMA), "DELETE FROM vectors", "DELETE FROM pairs")
             # A model or settings change invalidates: drop vectors of other models.
-            self._db.execute("DELETE FROM vectors WHERE model != ?", (model_id,))
-            self._db.commit()
-        except (OSError, sqlite3.Error):
-            # An unwritable cache directory costs time, never the build.
+            _claim(
+                db,
+                "model",
+                model_id,
+                "DELETE FROM vectors WHERE model != ?",
+                "DELETE FROM pairs WHERE model != ?",
+            )
+        except sqlite3.Error:
             self._db = None
-            self.path = None
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        wanted = [k for k in dict.fromkeys(keys)]
-        for key in wanted:
-            if key in self._memory:
-                found[key] = self._memory[key]
-        rest = [k for k in wanted if k not in found]
-        if self._db is not None and rest:
-            for start in range(0, len(rest), 500):
-                chunk = rest[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT text, dim, vector FROM vectors WHERE model=? AND text IN ({marks})",
-                    (self.model_id, *chunk),
-                )
-                for text, dim, blob in rows:
-                    vector = np.frombuffer(blob, dtype=np.float32)
-                    if vector.shape[0] == dim:
-                        found[text] = vector
-                        self._memory[text] = vector
+        found = {k: self._memory[k] for k in dict.fromkeys(keys) if k in self._memory}
+        rest = [k for k in dict.fromkeys(keys) if k not in found]
+        if self._db is None or not rest:
+            return found
+        try:
+            query = "SELECT text, dim, vector FROM vectors WHERE model=? AND text IN ({})"
+            for key, dim, blob in _select_in(self._db, query, rest, self.model_id):
+                vector = np.frombuffer(blob, dtype=np.float32)
+                if vector.shape[0] == dim:
+                    found[key] = self._memory[key] = vector
+        except sqlite3.Error:
+            pass
         return found
 
     def put_many(self, items: dict[str, np.ndarray]) -> None:
+        rows = []
         for key, vector in items.items():
-            self._memory[key] = np.asarray(vector, dtype=np.float32)
-        if self._db is None or not items:
+            vector = self._memory[key] = np.asarray(vector, dtype=np.float32)
+            rows.append((self.model_id, key, int(vector.shape[0]), vector.tobytes()))
+        if self._db is None or not rows:
             return
         try:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
-                [
-                    (self.model_id, k, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes())
-                    for k, v in items.items()
-                ],
+            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
+            self._db.commit()
+        except sqlite3.Error:
+            pass
+
+    def vectors(
+        self,
+        keys: Sequence[str],
+        text_of: Callable[[int], str],
+        encode: Callable[[list[str]], np.ndarray],
+    ) -> np.ndarray:
+        """One row per key; `text_of(k)` (normalised) is asked for, and
+        embedded, only when keys[k] is in neither cache."""
+        found = self.get_many(keys)
+        missing: dict[str, str] = {}
+        for index, key in enumerate(keys):
+            if key not in found and key not in missing:
+                missing[key] = text_of(index)
+        self.hits += sum(1 for k in keys if k in found)
+        self.misses += len(missing)
+        if missing:
+            fresh = dict(zip(missing, encode(list(missing.values())), strict=True))
+            self.put_many(fresh)
+            found.update({k: self._memory[k] for k in fresh})
+        if not keys:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+    def load_pairs(self, threshold: float) -> tuple[list[str], np.ndarray] | None:
+        """The distinct paragraph keys of the last build and its semantic pairs
+        at `threshold` (index pairs into the keys), or None."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT keys, pairs FROM pairs WHERE model=? AND threshold=?",
+                (self.model_id, repr(threshold)),
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            return None
+        keys = row[0].split("\n") if row[0] else []
+        return keys, np.frombuffer(row[1], dtype=np.int32).reshape(-1, 2)
+
+    def save_pairs(self, threshold: float, keys: list[str], pairs: np.ndarray) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute(
+                "INSERT OR REPLACE INTO pairs VALUES (?, ?, ?, ?)",
+                (self.model_id, repr(threshold), "\n".join(keys), pairs.astype(np.int32).tobytes()),
             )
             self._db.commit()
         except sqlite3.Error:
@@ -100,24 +190,54 @@ class EmbeddingCache:
 
     def embed(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         """Vectors for `texts` (already normalised), computing only the missing ones."""
-        keys = [text_key(t) for t in texts]
-        found = self.get_many(keys)
-        missing: dict[str, str] = {}
-        for key, text in zip(keys, texts, strict=True):
-            if key not in found and key not in missing:
-                missing[key] = text
-        self.hits += sum(1 for k in keys if k in found)
-        self.misses += len(missing)
-        if missing:
-            vectors = encode(list(missing.values()))
-            fresh = dict(zip(missing.keys(), vectors, strict=True))
-            self.put_many(fresh)
-            found.update(fresh)
-        if not keys:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([found[k] for k in keys]).astype(np.float32)
+        return self.vectors([text_key(t) for t in texts], texts.__getitem__, encode)
 
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
+
+class FeatureCache:
+    def __init__(self, db: sqlite3.Connection | None, version: str) -> None:
+        self._db = db
+        if db is None:
+            return
+        try:
+            # The version covers this module, so a new layout replaces the table.
+            _claim(db, "features", version, "DROP TABLE IF EXISTS features")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS features (text TEXT PRIMARY KEY, key TEXT NOT NULL, "
+                "shingles BLOB NOT NULL, tokens TEXT NOT NULL, lowercase TEXT NOT NULL, facts TEXT)"
+            )
+        except sqlite3.Error:
             self._db = None
+
+    @property
+    def usable(self) -> bool:
+        return self._db is not None
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, TextFeatures]:
+        """Features by the text's sha256 (features.text_key of the raw text)."""
+        found: dict[str, TextFeatures] = {}
+        if self._db is None or not keys:
+            return found
+        query = (
+            "SELECT text, key, shingles, tokens, lowercase, facts FROM features WHERE text IN ({})"
+        )
+        try:
+            for text, key, shingles, tokens, lowercase, facts in _select_in(self._db, query, keys):
+                found[text] = TextFeatures(
+                    key, np.frombuffer(shingles, dtype=np.uint32), tokens, lowercase, facts
+                )
+        except sqlite3.Error:
+            pass
+        return found
+
+    def put_many(self, items: dict[str, TextFeatures]) -> None:
+        if self._db is None or not items:
+            return
+        rows = [
+            (k, f.key, f.shingles.astype(np.uint32).tobytes(), f.tokens, f.lowercase, f.facts)
+            for k, f in items.items()
+        ]
+        try:
+            self._db.executemany("INSERT OR REPLACE INTO features VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self._db.commit()
+        except sqlite3.Error:
+            pass

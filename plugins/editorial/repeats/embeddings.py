@@ -27,8 +27,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import onnxruntime
+    import tokenizers
 
 #: The value of the model setting that means "the model the installed packages ship".
 PACKAGED = "packaged"
@@ -195,13 +200,13 @@ class Encoder:
         self.input_names = {i.name for i in session.get_inputs()}
 
     @property
-    def tokenizer(self):
+    def tokenizer(self) -> tokenizers.Tokenizer:
         if self._tokenizer is None:
             self._load()
         return self._tokenizer
 
     @property
-    def session(self):
+    def session(self) -> onnxruntime.InferenceSession:
         if self._session is None:
             self._load()
         return self._session

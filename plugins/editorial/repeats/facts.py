@@ -17,10 +17,11 @@ not compared: spun copy rewrites quotations too (seed paragraphs 5 and 10).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
-from editorial.repeats.text import sentences
+from editorial.repeats.text import raw_words, sentences
 
 _UNITS = {
     "zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -116,10 +117,14 @@ def numbers(text: str) -> set[float | str]:
     return found
 
 
-def names(text: str, lowercase_vocabulary: set[str] | frozenset[str] = frozenset()) -> set[str]:
-    """Capitalised words and acronyms. A sentence's first word counts only if
-    it is not a common word and the corpus never uses it in lower case."""
-    found: set[str] = set()
+def name_parts(text: str) -> tuple[set[str], set[str]]:
+    """Capitalised words and acronyms: (names wherever they stand, sentence
+    starts). A sentence's first word is a name only if it is not a common
+    word (checked here) and the corpus never uses it in lower case (checked
+    by FactParts.resolve, once the corpus is known): split so that the costly
+    part is computed once per text."""
+    anywhere: set[str] = set()
+    sentence_starts: set[str] = set()
     for sentence in sentences(text):
         first = True
         for match in _CAPITALISED.finditer(sentence):
@@ -131,21 +136,48 @@ def names(text: str, lowercase_vocabulary: set[str] | frozenset[str] = frozenset
             if not token:
                 first = False
                 continue
-            is_upper_start = token[0].isupper()
             key = token.lower()
-            acronym = len(token) >= 2 and token.isupper()
-            if acronym or (
-                is_upper_start
-                and key not in _COMMON
-                and (not first or key not in lowercase_vocabulary)
-            ):
-                found.add(key)
+            if len(token) >= 2 and token.isupper():  # an acronym
+                anywhere.add(key)
+            elif token[0].isupper() and key not in _COMMON:
+                (sentence_starts if first else anywhere).add(key)
             first = False
-    return found
+    return anywhere, sentence_starts
 
 
-def extract(text: str, lowercase_vocabulary: set[str] | frozenset[str] = frozenset()) -> Facts:
-    return Facts(frozenset(numbers(text)), frozenset(names(text, lowercase_vocabulary)))
+@dataclass(frozen=True)
+class FactParts:
+    """A paragraph's facts before the corpus's lower-case vocabulary is known
+    (see :func:`name_parts`): what the feature cache keeps per text."""
+
+    numbers: frozenset[float | str]
+    names: frozenset[str]
+    sentence_starts: frozenset[str]
+
+    def resolve(self, lowercase_vocabulary: set[str] | frozenset[str]) -> Facts:
+        starts = {key for key in self.sentence_starts if key not in lowercase_vocabulary}
+        return Facts(self.numbers, self.names | starts)
+
+    def to_json(self) -> str:
+        return json.dumps([list(self.numbers), sorted(self.names), sorted(self.sentence_starts)])
+
+    @classmethod
+    def from_json(cls, data: str) -> FactParts:
+        values, anywhere, starts = json.loads(data)
+        return cls(frozenset(values), frozenset(anywhere), frozenset(starts))
+
+
+def vocabulary_words(text: str) -> list[str]:
+    """The distinct words `text` writes in lower case, less the common words:
+    the corpus's vocabulary (FactParts.resolve) is their union, and it is
+    asked only about sentence starts that are not common words."""
+    return list(dict.fromkeys(w for w in raw_words(text) if w.islower() and w not in _COMMON))
+
+
+def fact_parts(text: str) -> FactParts:
+    """What `text` states; `.resolve(vocabulary)` gives its Facts."""
+    anywhere, starts = name_parts(text)
+    return FactParts(frozenset(numbers(text)), frozenset(anywhere), frozenset(starts))
 
 
 def conflict(a: Facts, b: Facts) -> str | None:

@@ -1,9 +1,10 @@
-"""Lexical scores: word-sequence similarity and shingle candidates."""
+"""Lexical scores: word-sequence similarity, and shingles shared between paragraphs."""
 
 from __future__ import annotations
 
 import difflib
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,6 +18,17 @@ def word_ratio(a: Sequence[str], b: Sequence[str]) -> float:
         return 1.0
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return matcher.ratio()
+
+
+def word_ratio_bound(a: Counter[str], b: Counter[str]) -> float:
+    """An upper bound of `word_ratio` from the two bags of words (difflib's
+    quick_ratio): words matched in order are a subset of the words shared.
+    Costs a fraction of the ratio itself, so pairs that cannot be near copies
+    skip it."""
+    total = a.total() + b.total()
+    if not total:
+        return 1.0
+    return 2.0 * (a & b).total() / total
 
 
 def shingles(tokens: Sequence[str], size: int = SHINGLE) -> np.ndarray:
@@ -37,31 +49,47 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
     return shared / min(len(a), len(b))
 
 
-def shingle_candidates(
-    sets: Sequence[np.ndarray], min_shared: int = 2, max_df: int = 50
-) -> set[tuple[int, int]]:
-    """Pairs (i, j), i < j, sharing at least `min_shared` shingles, from an
-    inverted index (vectorised: sort by hash, pair within groups). Shingles in
-    more than `max_df` paragraphs are boilerplate and carry no evidence."""
-    if not sets:
-        return set()
-    hashes = np.concatenate([s for s in sets]) if sets else np.zeros(0, np.uint32)
-    owners = np.concatenate([np.full(len(s), i, dtype=np.int64) for i, s in enumerate(sets)])
-    if not len(hashes):
-        return set()
-    order = np.argsort(hashes, kind="stable")
-    hashes, owners = hashes[order], owners[order]
-    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
-    sizes = np.diff(np.r_[starts, len(hashes)])
-    counts: dict[tuple[int, int], int] = {}
-    for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
-        if size > max_df:
-            continue
-        group = owners[start : start + size]
-        for x in range(size):
-            for y in range(x + 1, size):
-                i, j = int(group[x]), int(group[y])
-                if i != j:
-                    key = (i, j) if i < j else (j, i)
-                    counts[key] = counts.get(key, 0) + 1
-    return {pair for pair, n in counts.items() if n >= min_shared}
+class ShingleIndex:
+    """An inverted index of the units' shingles, built without a Python loop:
+    all shingles sorted by hash, so that each run of equal hashes lists the
+    units sharing that shingle (in unit order). `sets` must be unique arrays
+    (as `shingles` returns)."""
+
+    def __init__(self, sets: Sequence[np.ndarray]) -> None:
+        self.sizes = np.array([len(s) for s in sets], dtype=np.int64)
+        hashes = np.concatenate(sets) if len(sets) else np.zeros(0, np.uint32)
+        owners = np.repeat(np.arange(len(sets), dtype=np.uint64), self.sizes)
+        # One sort of (hash, owner) packed in 64 bits: owners ascend within a run.
+        packed = np.sort((hashes.astype(np.uint64) << np.uint64(32)) | owners)
+        self.hashes = (packed >> np.uint64(32)).astype(np.uint32)
+        self.owners = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        starts = np.flatnonzero(np.r_[True, self.hashes[1:] != self.hashes[:-1]])
+        self.starts = starts if len(self.hashes) else starts[:0]
+        self.runs = np.diff(np.r_[self.starts, len(self.hashes)])  # units per shingle
+
+    def shared(self, max_df: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every pair (i, j), i < j, sharing a shingle in at most `max_df`
+        units, with how many such shingles they share: (i, j, shared), three
+        aligned arrays sorted by (i, j). Shingles in more units are
+        boilerplate: they pair no one, so the work stays near-linear."""
+        runs, n = self.runs, len(self.hashes)
+        pairing = (runs > 1) & (runs <= max_df)
+        # Element p of a pairing run ending at `end` pairs with p + 1 ... end - 1.
+        ends = np.repeat(self.starts + runs, runs)
+        partners = np.where(np.repeat(pairing, runs), ends - np.arange(n) - 1, 0)
+        left = np.repeat(np.arange(n), partners)
+        run_start = np.repeat(np.cumsum(partners) - partners, partners)
+        right = left + 1 + (np.arange(len(left)) - run_start)
+        units = len(self.sizes)
+        keys, counts = np.unique(self.owners[left] * units + self.owners[right], return_counts=True)
+        return keys // units, keys % units, counts.astype(np.int64)
+
+    def common(self, max_df: int) -> dict[int, frozenset[int]]:
+        """Each unit's shingles that more than `max_df` units have: common
+        3-grams ("one of the") and boilerplate. Units without any are left out."""
+        mask = np.repeat(self.runs > max_df, self.runs)
+        owners, hashes = self.owners[mask].tolist(), self.hashes[mask].tolist()
+        found: dict[int, set[int]] = {}
+        for owner, value in zip(owners, hashes, strict=True):
+            found.setdefault(owner, set()).add(value)
+        return {owner: frozenset(values) for owner, values in found.items()}

@@ -16,23 +16,28 @@ Scores (all in [0, 1], higher = more alike):
 
 The semantic score of a pair is ``min(paragraph, alignment)``: both the whole
 and every part must agree. Thresholds live in :class:`Thresholds`; how each
-was chosen is documented there and printed by `invoke bench-repeats`.
+was chosen is documented there and printed by `invoke bench.repeats`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from editorial.repeats import facts as facts_mod
-from editorial.repeats.lexical import containment, word_ratio
+from editorial.repeats.lexical import containment, word_ratio, word_ratio_bound
+
+if TYPE_CHECKING:
+    from editorial.repeats.units import Unit
 
 
 @dataclass(frozen=True)
 class Thresholds:
     """Decision thresholds. Each was chosen on data other than the seed and
-    the Paine corpus, and `invoke bench-repeats` re-derives and prints them:
+    the Paine corpus, and `invoke bench.repeats` re-derives and prints them:
 
     * ``near`` = 0.80: by definition of a lightly edited copy (at least 80% of
       the words kept in order, or 80% of word 3-grams kept when the two have
@@ -61,15 +66,60 @@ class Thresholds:
     corroborated: float = 0.65
 
 
-@dataclass(frozen=True)
 class PairScore:
-    lexical: float
-    containment: float
-    paragraph: float | None
-    alignment: float | None
-    conflict: str | None
-    length_ratio: float = 1.0  # shorter / longer paragraph, in words
-    numbers_agree: bool = False  # both state the same numbers (and some)
+    """The evidence about a pair of units (see units.py): the scores above,
+    each computed when first asked for. Most candidate pairs are rejected on
+    their cheapest evidence (the paragraph cosine, a bag-of-words bound of the
+    word ratio), so the costly parts (difflib, sentence vectors, facts) are
+    computed for few pairs. The values do not depend on what was asked first."""
+
+    def __init__(self, a: Unit, b: Unit) -> None:
+        self.a, self.b = a, b
+
+    @cached_property
+    def lexical(self) -> float:
+        return word_ratio(self.a.tokens, self.b.tokens)
+
+    @cached_property
+    def lexical_bound(self) -> float:
+        """At least `lexical`, and far cheaper."""
+        return word_ratio_bound(self.a.token_counts, self.b.token_counts)
+
+    @cached_property
+    def containment(self) -> float:
+        return containment(self.a.shingles, self.b.shingles)
+
+    @cached_property
+    def paragraph(self) -> float | None:
+        if self.a.vector is None or self.b.vector is None:
+            return None
+        return float(self.a.vector @ self.b.vector)
+
+    @cached_property
+    def alignment(self) -> float | None:
+        if self.paragraph is None:
+            return None
+        a, b = self.a, self.b
+        return alignment(
+            a.sentence_vectors, a.sentence_weights, b.sentence_vectors, b.sentence_weights
+        )
+
+    @cached_property
+    def conflict(self) -> str | None:
+        """Why the two state different facts (numbers or names substituted), or None."""
+        return facts_mod.conflict(self.a.facts, self.b.facts)
+
+    @cached_property
+    def numbers_agree(self) -> bool:
+        """Both state the same numbers (and some)."""
+        numbers = self.a.facts.numbers
+        return bool(numbers) and numbers == self.b.facts.numbers
+
+    @cached_property
+    def length_ratio(self) -> float:
+        """Shorter / longer paragraph, in words."""
+        a, b = len(self.a.tokens), len(self.b.tokens)
+        return min(a, b) / max(a, b, 1)
 
     @property
     def semantic(self) -> float | None:
@@ -90,23 +140,9 @@ def alignment(
     return min(a_side, b_side)
 
 
-def score_pair(a, b) -> PairScore:
-    """`a` and `b` are detect.Unit objects (tokens, shingles, facts, vectors)."""
-    para = sent = None
-    if a.vector is not None and b.vector is not None:
-        para = float(a.vector @ b.vector)
-        sent = alignment(
-            a.sentence_vectors, a.sentence_weights, b.sentence_vectors, b.sentence_weights
-        )
-    return PairScore(
-        lexical=word_ratio(a.tokens, b.tokens),
-        containment=containment(a.shingles, b.shingles),
-        paragraph=para,
-        alignment=sent,
-        conflict=facts_mod.conflict(a.facts, b.facts),
-        numbers_agree=bool(a.facts.numbers) and a.facts.numbers == b.facts.numbers,
-        length_ratio=min(len(a.tokens), len(b.tokens)) / max(len(a.tokens), len(b.tokens), 1),
-    )
+def score_pair(a: Unit, b: Unit) -> PairScore:
+    """The evidence about units `a` and `b` (computed as it is asked for)."""
+    return PairScore(a, b)
 
 
 def near_score(score: PairScore) -> float:
@@ -119,25 +155,40 @@ def near_score(score: PairScore) -> float:
     return score.lexical
 
 
+def _may_be_near(score: PairScore, threshold: float) -> bool:
+    """False when `near_score` is surely below `threshold` (by its bound)."""
+    if score.length_ratio >= 0.5 and score.containment >= threshold:
+        return True
+    return score.lexical_bound >= threshold
+
+
 def classify(score: PairScore, thresholds: Thresholds) -> tuple[str, float] | None:
     """(kind, score) on the pair's own evidence, or None. Corroboration by a
-    repeated block is applied by the caller (it needs the neighbours)."""
-    if score.conflict:
+    repeated block is applied by the caller (it needs the neighbours).
+
+    A pair whose facts conflict is never a repeat. The evidence is read
+    cheapest first: the facts only for a pair that would otherwise be
+    accepted, the sentence alignment only when the paragraph cosine (its
+    upper bound) reaches a threshold."""
+    verdict = None
+    if _may_be_near(score, thresholds.near):
+        lexical = near_score(score)
+        if lexical >= thresholds.near:
+            verdict = "near", lexical
+    lowest = min(thresholds.paraphrase, thresholds.same_facts)
+    if verdict is None and score.paragraph is not None and score.paragraph >= lowest:
+        semantic = score.semantic
+        if semantic >= thresholds.paraphrase or (
+            semantic >= thresholds.same_facts and score.numbers_agree
+        ):
+            verdict = "paraphrase", semantic
+    if verdict is None or score.conflict:
         return None
-    lexical = near_score(score)
-    if lexical >= thresholds.near:
-        return "near", lexical
-    semantic = score.semantic
-    if semantic is not None and semantic >= thresholds.paraphrase:
-        return "paraphrase", semantic
-    if semantic is not None and score.numbers_agree and semantic >= thresholds.same_facts:
-        return "paraphrase", semantic
-    return None
+    return verdict
 
 
 def borderline(score: PairScore, thresholds: Thresholds) -> bool:
     """Similar enough to be accepted if a neighbouring pair is a repeat."""
-    if score.conflict:
+    if score.paragraph is None or score.paragraph < thresholds.corroborated:
         return False
-    semantic = score.semantic
-    return semantic is not None and semantic >= thresholds.corroborated
+    return score.semantic >= thresholds.corroborated and not score.conflict

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from editorial.repeats.normalise import normalise
-
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) and
 # whitespace, before something that can start a sentence. Abbreviations that
 # end in a full stop but rarely end a sentence are protected.
@@ -45,9 +43,9 @@ def sentences(text: str) -> list[str]:
     return merged or [text]
 
 
-def words(text: str) -> list[str]:
-    """Lower-cased word tokens of the normalised text (punctuation dropped)."""
-    return _WORD.findall(normalise(text))
+def normalised_words(normalised: str) -> list[str]:
+    """Word tokens of a normalised text (lower-cased, punctuation dropped)."""
+    return _WORD.findall(normalised)
 
 
 def raw_words(text: str) -> list[str]:

@@ -1,0 +1,93 @@
+"""Stage 1b, vectors: paragraph embeddings for every unit, sentence
+embeddings only for the units a pair decision compares sentence by sentence.
+
+Candidate generation needs every paragraph vector; the sentence vectors
+(several per paragraph) serve only the alignment score of a compared pair,
+so they are loaded, or embedded, when a pair first asks for them (see
+`Unit.sentence_vectors`) or in one batch for the candidate pairs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from editorial.repeats.cache import EmbeddingCache, open_database
+from editorial.repeats.normalise import normalise
+from editorial.repeats.units import Unit
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+
+class EmbeddingFailed(RuntimeError):
+    """The model loaded but could not embed (the detector falls back to lexical)."""
+
+
+class Vectors:
+    """The units' vectors for one build: from the embedding cache, the
+    missing ones from the model (whose failures become EmbeddingFailed)."""
+
+    def __init__(self, encode: Encoder, model_id: str, db: sqlite3.Connection | None) -> None:
+        self.cache = EmbeddingCache(db, model_id)
+        self._encode = encode
+
+    @property
+    def embedded(self) -> int:
+        """Texts run through the model."""
+        return self.cache.misses
+
+    @property
+    def cached(self) -> int:
+        """Texts served from the cache."""
+        return self.cache.hits
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        try:
+            return self._encode(texts)
+        except Exception as error:  # onnxruntime failures, a broken model file
+            raise EmbeddingFailed(str(error)) from error
+
+    def attach_paragraphs(self, units: Sequence[Unit]) -> np.ndarray:
+        """Set every unit's paragraph vector; returns them as a matrix (a row per unit)."""
+        keys = [u.key for u in units]
+        matrix = self.cache.vectors(keys, lambda k: units[k].normalised, self.encode)
+        for unit, row in zip(units, matrix, strict=True):
+            unit.vector = row
+        if units:
+            units[0].corpus.load_sentence_vectors = self.attach_sentences
+        return matrix
+
+    def attach_sentences(self, units: Sequence[Unit]) -> None:
+        """Set the sentence vectors of those `units` that lack them, in one batch.
+        A one-sentence paragraph's sentence vector is its paragraph vector."""
+        wanted = [u for u in units if u.needs_sentence_vectors]
+        texts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for unit in wanted:
+            start = len(texts)
+            if len(unit.sentences) > 1:
+                texts.extend(normalise(s) for s in unit.sentences)
+            spans.append((start, len(texts)))
+        vectors = self.cache.embed(texts, self.encode) if texts else None
+        for unit, (start, end) in zip(wanted, spans, strict=True):
+            unit.sentence_vectors = vectors[start:end] if end > start else unit.vector[None, :]
+
+
+def embed_units(
+    units: Sequence[Unit], encode: Encoder, model_id: str, cache_dir: str | None
+) -> tuple[int, int]:
+    """Fill in every unit's paragraph and sentence vectors at once (the
+    benchmarks and cache warm-up); returns (embedded, cached)."""
+    db = open_database(cache_dir)
+    try:
+        vectors = Vectors(encode, model_id, db)
+        vectors.attach_paragraphs(units)
+        vectors.attach_sentences(units)
+        if units:
+            units[0].corpus.load_sentence_vectors = None  # all loaded; the cache closes
+        return vectors.embedded, vectors.cached
+    finally:
+        if db is not None:
+            db.close()

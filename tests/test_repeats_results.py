@@ -1,0 +1,77 @@
+"""The findings cache: the same input gives the stored findings without
+detecting again; any change to what the findings depend on detects afresh."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from editorial.paragraphs import ParagraphRecord
+from editorial.repeats import detect
+from editorial.repeats.detect import Document, RepeatSettings, find_repeats
+
+SENTENCE = (
+    "The regulator published its annual transparency report on Tuesday, listing "
+    "every takedown order it sent to the large platforms during the year."
+)
+OTHER = (
+    "Civil society groups asked the ministry to publish the draft rules for "
+    "consultation before they are notified, citing the impact on journalists."
+)
+
+
+def documents(text: str = SENTENCE) -> list[Document]:
+    paragraphs = (ParagraphRecord(1, 3, text), ParagraphRecord(2, 5, OTHER))
+    return [Document("content/a.md", paragraphs), Document("content/b.md", (
+        ParagraphRecord(1, 4, SENTENCE),))]  # fmt: skip
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How often the detector really ran."""
+    calls = []
+    real = detect.detect_repeats
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(detect, "detect_repeats", counting)
+    return calls
+
+
+def test_the_same_input_reads_the_stored_findings(tmp_path, counted):
+    settings = RepeatSettings(semantic=False, cache_dir=str(tmp_path))
+    first = find_repeats(documents(), settings)
+    assert [(f.file, f.paragraph, f.kind) for f in first] == [("content/b.md", 1, "exact")]
+    again = find_repeats(documents(), settings)
+    assert again == first
+    assert len(counted) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda docs, s: (documents(SENTENCE.replace("Tuesday", "Monday")), s),  # a text
+        lambda docs, s: ([replace(docs[0], path="content/c.md"), docs[1]], s),  # a path
+        lambda docs, s: (docs, replace(s, min_words=30)),  # a setting
+        lambda docs, s: (docs, replace(s, near_threshold=0.9)),  # a threshold
+    ],
+    ids=["text", "path", "min-words", "threshold"],
+)
+def test_any_change_detects_afresh(tmp_path, counted, change):
+    settings = RepeatSettings(semantic=False, cache_dir=str(tmp_path))
+    find_repeats(documents(), settings)
+    changed_documents, changed_settings = change(documents(), settings)
+    result = find_repeats(changed_documents, changed_settings)
+    assert len(counted) == 2
+    uncached = RepeatSettings(**{**changed_settings.__dict__, "cache_dir": None})
+    assert result == find_repeats(changed_documents, uncached)
+
+
+def test_without_a_cache_directory_nothing_is_stored(tmp_path, counted):
+    settings = RepeatSettings(semantic=False, cache_dir=None)
+    find_repeats(documents(), settings)
+    find_repeats(documents(), settings)
+    assert len(counted) == 2
