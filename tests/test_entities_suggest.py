@@ -74,3 +74,15 @@ def test_command_suggests_a_name_missing_from_the_registry(tmp_path):
     assert "content/2024/new.md" in row
     # Entities in the shipped registry are never suggested.
     assert not any(" Nick Clegg " in line or " Pakistan " in line for line in lines)
+
+
+def test_command_names_a_file_it_cannot_read_and_goes_on(tmp_path):
+    project = copy_project(tmp_path / "project")
+    (project / "content" / "2024" / "latin1.md").write_bytes(
+        b"Title: Bad\nDate: 2024-12-01\n\nThe Zorblax Commission met in Z\xfcrich.\n"
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert entities_cmd.run(project, do_suggest=True, out=out, err=err) == 0
+    assert "content/2024/latin1.md:4: error: not valid UTF-8" in err.getvalue()
+    assert "Traceback" not in err.getvalue()
+    assert "Names in" in out.getvalue()

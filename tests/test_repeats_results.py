@@ -75,3 +75,10 @@ def test_without_a_cache_directory_nothing_is_stored(tmp_path, counted):
     find_repeats(documents(), settings)
     find_repeats(documents(), settings)
     assert len(counted) == 2
+
+
+def test_a_cache_file_that_is_not_a_database_costs_time_not_findings(tmp_path, counted):
+    (tmp_path / "embeddings.sqlite").write_bytes(b"this is not sqlite\n" * 100)
+    settings = RepeatSettings(semantic=False, cache_dir=str(tmp_path))
+    uncached = RepeatSettings(semantic=False, cache_dir=None)
+    assert find_repeats(documents(), settings) == find_repeats(documents(), uncached)

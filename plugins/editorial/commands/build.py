@@ -98,7 +98,11 @@ def run_pelican(
         print(error, file=out)
     except Exception as error:  # a theme or plugin error: say what, without a traceback
         log.problems.append(f"{type(error).__name__}: {error}")
-        print(f"ERROR: {type(error).__name__}: {error}", file=out)
+        print(
+            f"ERROR: {type(error).__name__}: {error} (for the traceback, run "
+            "`.venv/bin/pelican content -s pelicanconf.py --debug`)",
+            file=out,
+        )
     finally:
         review_ready.disconnect(keep)
     review = reviews[-1] if reviews else None

@@ -14,6 +14,8 @@ from editorial.entities.matcher import Matcher
 from editorial.entities.pages import TYPE_LABELS
 from editorial.entities.registry import TYPES, Registry, RegistryError
 from editorial.entities.suggest import format_suggestions, suggest
+from editorial.findings import InputError
+from editorial.sources import read_source
 
 
 def load(settings: dict[str, Any]) -> tuple[Registry, Matcher] | None:
@@ -37,12 +39,18 @@ def summary(registry: Registry) -> str:
     )
 
 
-def markdown_documents(root: Path, content: Path) -> list[tuple[str, str]]:
-    """(path as shown, source) of every Markdown file under ``content``."""
-    return [
-        (project.display_path(path, root), path.read_text(encoding="utf-8"))
-        for path in project.markdown_files([content])
-    ]
+def markdown_documents(root: Path, content: Path, err: TextIO) -> list[tuple[str, str]]:
+    """(path as shown, source) of every Markdown file under ``content``; a
+    file that cannot be read is reported (`path:line: error: ...`) and skipped."""
+    documents = []
+    for path in project.markdown_files([content]):
+        shown = project.display_path(path, root)
+        text = read_source(path, shown)
+        if isinstance(text, InputError):
+            print(text.as_text(), file=err)
+        else:
+            documents.append((shown, text))
+    return documents
 
 
 def run(
@@ -68,7 +76,7 @@ def run(
         print(summary(loaded[0]), file=out)
     if do_suggest:
         matcher = loaded[1] if loaded else Matcher(Registry({}))
-        documents = markdown_documents(root, Path(settings["PATH"]))
+        documents = markdown_documents(root, Path(settings["PATH"]), err)
         md = project.make_markdown(settings)
         suggestions = suggest(documents, matcher, md, min_count=min_count)
         print(f"\nNames in {len(documents)} files that the registry lacks:", file=out)

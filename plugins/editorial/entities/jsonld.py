@@ -29,7 +29,7 @@ def mention_item(entity: Entity) -> dict[str, Any]:
     data: dict[str, Any] = {"@type": SCHEMA_TYPES[entity.type], "name": entity.name}
     if entity.description:
         data["description"] = entity.description
-    same_as = [url for url in (entity.url, entity.wikidata_url) if url]
+    same_as = entity.same_as
     if same_as:
         data["sameAs"] = same_as if len(same_as) > 1 else same_as[0]
     return data

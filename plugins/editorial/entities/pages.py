@@ -88,10 +88,6 @@ class EntityPage:
     def wikidata_url(self) -> str:
         return self.entity.wikidata_url
 
-    @property
-    def same_as(self) -> list[str]:
-        return [u for u in (self.entity.url, self.entity.wikidata_url) if u]
-
     @cached_property
     def jsonld(self) -> dict[str, Any]:
         """The entity's schema.org item (the entity page's JSON-LD, and an item

@@ -82,6 +82,11 @@ class Entity(NamedTuple):
     def wikidata_url(self) -> str:
         return f"https://www.wikidata.org/wiki/{self.wikidata}" if self.wikidata else ""
 
+    @property
+    def same_as(self) -> list[str]:
+        """The external pages that identify the entity (schema.org ``sameAs``)."""
+        return [url for url in (self.url, self.wikidata_url) if url]
+
 
 @dataclass(frozen=True)
 class Registry:
