@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from editorial import project, site
+from editorial.entities.loading import registry_problems
 from editorial.findings import FORMATTERS, Finding, InputError, format_json
 from editorial.lint import lint_article
 from editorial.sources import parse_article, read_source
@@ -72,13 +73,14 @@ def run_check(
             continue
         errors.extend(lint_article(path, display, text, content_root))
         sources.append(parse_article(text, display, md))
+    errors.extend(registry_problems(settings, display_root))
     findings = site.review_sources(sources, settings)
     return CheckResult(findings, errors, len(sources))
 
 
 def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
-    """Lint every Markdown file under the content directory (articles and pages);
-    paths are shown relative to the project `root`."""
+    """Lint every Markdown file under the content directory (articles and
+    pages) and the entity registry; paths are shown relative to the project `root`."""
     content_root = Path(settings["PATH"])
     errors: list[InputError] = []
     for path in project.markdown_files([content_root]):
@@ -88,7 +90,7 @@ def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
             errors.append(text)
         else:
             errors.extend(lint_article(path, display, text, content_root))
-    return errors
+    return errors + registry_problems(settings, root)
 
 
 def check(
