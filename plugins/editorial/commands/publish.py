@@ -37,8 +37,9 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlparse
 
+from editorial import project
 from editorial.commands import build as build_cmd
-from editorial.commands import git
+from editorial.commands import git, workdir
 from editorial.commands.pages import (
     FETCH_REF,
     PublishError,
@@ -133,6 +134,9 @@ def publish(
     except git.GitError as error:
         _say(out, f"publish: {error}\npublish: nothing was pushed")
         return 1
+    except KeyboardInterrupt as error:
+        _say(out, "\npublish: interrupted: nothing was pushed")
+        return workdir.exit_status(error)
     finally:
         if git.git_available() and root.is_dir():
             with contextlib.suppress(OSError):
@@ -206,9 +210,13 @@ def build_site(settings: dict[str, Any], output: Path, *, out: TextIO) -> build_
     """Build the site from scratch into `output`, failing on any warning
     (a skipped article, an unresolved `{filename}` link)."""
     _say(out, "publish: building into a temporary directory ...")
-    result = build_cmd.run_pelican(
-        {**settings, "OUTPUT_PATH": str(output)}, out, fail_level=logging.WARNING
-    )
+    try:
+        with workdir.exclusive(project.project_dir(settings), out):
+            result = build_cmd.run_pelican(
+                {**settings, "OUTPUT_PATH": str(output)}, out, fail_level=logging.WARNING
+            )
+    except workdir.BuildBusy as error:
+        raise PublishError(f"{error}: nothing was pushed") from None
     if not result.ok:
         raise PublishError(
             f"the build reported {len(result.problems)} warning(s) or error(s), listed "

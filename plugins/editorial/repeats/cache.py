@@ -43,7 +43,9 @@ def open_database(directory: str | Path | None) -> sqlite3.Connection | None:
     try:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(directory / FILENAME)
+        # Builds take turns (commands/workdir.py) but `invoke check` may run
+        # beside one: a writer waits for the other rather than failing.
+        db = sqlite3.connect(directory / FILENAME, timeout=60)
         # Write-ahead logging: a commit appends to the log without waiting for
         # the disk (synchronous=NORMAL), and readers do not block a writer. A
         # crash or power loss can lose the last writes of a build, never
