@@ -45,6 +45,11 @@ DEFAULTS: dict[str, Any] = {
     "ENTITY_SAVE_AS": "entities/{id}/index.html",
     "ENTITIES_URL": "entities/",
     "ENTITIES_SAVE_AS": "entities/index.html",
+    # `invoke publish`: files on the pages branch that no build makes but that
+    # must stay (a search engine's verification file): fnmatch patterns of
+    # paths, like ["google*.html", "keybase.txt"]. A CNAME there is always kept
+    # when no GITHUB_PAGES_CNAME is set.
+    "PUBLISH_KEEP": [],
 }
 
 
@@ -84,6 +89,12 @@ def validate(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
         value = get(settings, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
             problems.append((name, f"{name} = {value!r}; use a number above 0 and at most 1"))
+    keep = get(settings, "PUBLISH_KEEP")
+    if not isinstance(keep, (list, tuple)) or not all(isinstance(k, str) and k for k in keep):
+        problems.append(
+            ("PUBLISH_KEEP", f"PUBLISH_KEEP = {keep!r}; use a list of path patterns, "
+                             "like ['google*.html']")
+        )  # fmt: skip
     mode = get(settings, "ENTITY_LINK_MODE")
     if mode not in ("first", "all", "none"):
         problems.append(
