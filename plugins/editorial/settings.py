@@ -32,6 +32,10 @@ DEFAULTS: dict[str, Any] = {
     # A lower bar for pairs that state the same numbers (spun copy keeps facts).
     "EDITORIAL_REPEATS_SAME_FACTS": 0.77,
     "EDITORIAL_REPEATS_CORROBORATED": 0.65,
+    # An article with more paragraphs is checked for exact and near repeats
+    # only, with a warning: paraphrase detection grows with its size (a 1 MB
+    # article of 2,000 paragraphs took 3.5 minutes and 700 MB on a first build).
+    "EDITORIAL_REPEATS_MAX_PARAGRAPHS": 1000,
     # Entity linking (README, "Entity linking"). The registry: a relative path
     # is resolved against the project directory (the parent of PATH); None
     # turns linking off. A missing default file turns it off too.
@@ -80,6 +84,12 @@ def validate(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
         problems.append(
             ("EDITORIAL_MIN_WORDS", f"EDITORIAL_MIN_WORDS = {min_words!r}; use a whole number >= 1")
         )
+    limit = get(settings, "EDITORIAL_REPEATS_MAX_PARAGRAPHS")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        problems.append(
+            ("EDITORIAL_REPEATS_MAX_PARAGRAPHS",
+             f"EDITORIAL_REPEATS_MAX_PARAGRAPHS = {limit!r}; use a whole number >= 1")
+        )  # fmt: skip
     for name in (
         "EDITORIAL_REPEATS_NEAR",
         "EDITORIAL_REPEATS_PARAPHRASE",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from editorial import project
+from editorial import progress, project
 from editorial import settings as plugin_settings
 from editorial.commands import workdir
 from editorial.commands.check import lint_content
@@ -48,12 +48,16 @@ class _BuildLog(logging.Handler):
     those at or above `fail_level`, which fail the build."""
 
     def __init__(self, out: TextIO, fail_level: int) -> None:
-        super().__init__(level=logging.WARNING)
+        super().__init__(level=logging.INFO)
         self.out = out
         self.fail_level = fail_level
         self.problems: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.WARNING:
+            if record.name == progress.logger.name:
+                print(record.getMessage(), file=self.out, flush=True)
+            return
         message = record.getMessage()
         # Pelican logs "Could not process x.md" without the reason unless
         # DEBUG is on; the handler runs inside its `except`, so ask sys.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from editorial import project, site
+from editorial import progress, project, site
 from editorial.entities.loading import registry_problems
 from editorial.findings import FORMATTERS, Finding, InputError, format_json
 from editorial.lint import lint_article
@@ -109,7 +109,8 @@ def check(
             file=err,
         )
         return EXIT_BAD_INPUT
-    result = run_check(root, paths, project.read_settings(root, settings_file))
+    with progress.shown(err):
+        result = run_check(root, paths, project.read_settings(root, settings_file))
     for error in result.errors:
         print(error.as_text(), file=err)
     if output_format == "json":
