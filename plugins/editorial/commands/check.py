@@ -46,7 +46,10 @@ def run_check(
 ) -> CheckResult:
     """Read the articles (content/ by default) and compute the findings.
 
-    Paths are shown relative to `display_root` (default: the current directory)."""
+    Given files under the content folder are compared with the whole site,
+    and only their findings reported; files outside it are compared among
+    themselves. Paths are shown relative to `display_root` (default: the
+    current directory)."""
     settings = settings if settings is not None else project.read_settings(root)
     errors: list[InputError] = []
     if paths:
@@ -64,6 +67,7 @@ def run_check(
             errors.append(InputError(shown, 0, "no such file"))
     md = project.make_markdown(settings)
     sources: list[site.Source] = []
+    parsed: list[Path] = []  # resolved, one per source
     content_root = Path(settings["PATH"])
     for path in project.markdown_files(existing, excludes):
         display = project.display_path(path, display_root)
@@ -73,9 +77,43 @@ def run_check(
             continue
         errors.extend(lint_article(path, display, text, content_root))
         sources.append(parse_article(text, display, md))
+        parsed.append(path.resolve())
+    content_root = content_root.resolve()
     errors.extend(registry_problems(settings, display_root))
-    findings = site.review_sources(sources, settings)
+    if not paths:
+        return CheckResult(site.review_sources(sources, settings), errors, len(sources))
+    inside: list[site.Source] = []
+    outside: list[site.Source] = []
+    for source, path in zip(sources, parsed, strict=True):
+        (inside if path.is_relative_to(content_root) else outside).append(source)
+    findings = site.review_sources(outside, settings) if outside else []
+    if inside:
+        findings += _against_the_site(inside, parsed, settings, md, display_root)
     return CheckResult(findings, errors, len(sources))
+
+
+def _against_the_site(
+    given: list[site.Source],
+    parsed: list[Path],
+    settings: dict[str, Any],
+    md: Any,
+    display_root: Path | None,
+) -> list[Finding]:
+    """The findings about `given` (files of the site's content folder) when
+    compared with every article of the site; the other articles' own
+    findings and problems are not reported."""
+    content_root = Path(settings["PATH"]).resolve()
+    excludes = list(settings.get("ARTICLE_EXCLUDES", []))
+    sources = list(given)
+    for path in project.markdown_files([content_root], excludes):
+        if path.resolve() in parsed:
+            continue
+        display = project.display_path(path, display_root)
+        text = read_source(path, display)
+        if not isinstance(text, InputError) and text.strip():
+            sources.append(parse_article(text, display, md))
+    shown = {s.path for s in given}
+    return [f for f in site.review_sources(sources, settings) if f.file in shown]
 
 
 def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
