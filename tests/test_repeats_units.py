@@ -11,7 +11,8 @@ import pytest
 
 from editorial.paragraphs import ParagraphRecord
 from editorial.repeats import facts, features
-from editorial.repeats.cache import EmbeddingCache, FeatureCache, open_database
+from editorial.repeats.cache import EmbeddingCache, FeatureCache
+from editorial.repeats.database import open_database
 from editorial.repeats.lexical import shingles
 from editorial.repeats.normalise import normalise
 from editorial.repeats.text import normalised_words

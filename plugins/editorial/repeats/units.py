@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -26,18 +25,11 @@ from editorial.paragraphs import ParagraphRecord
 from editorial.repeats import facts as facts_mod
 from editorial.repeats.cache import FeatureCache
 from editorial.repeats.features import TextFeatures, text_features, text_key
+from editorial.repeats.inputs import Document
 from editorial.repeats.normalise import normalise, word_count
 from editorial.repeats.text import sentences
 
 HEADING_MAX_WORDS = 15
-
-
-@dataclass(frozen=True)
-class Document:
-    """An article's paragraphs; `path` is how findings name it (e.g. content/x.md)."""
-
-    path: str
-    paragraphs: tuple[ParagraphRecord, ...]
 
 
 class Corpus:
