@@ -314,3 +314,21 @@ def test_book_length_document_is_fast(tmp_path):
         (1401, 701, "near"),
     ]
     assert elapsed < 30, f"{elapsed:.1f} s for 1,500 paragraphs"
+
+
+def test_a_template_line_in_every_article_keeps_candidates_linear(tmp_path):
+    # "This note is item 17 of the series." recurs in every article with its
+    # own number: the lines differ only in the number, so none repeats another,
+    # and they must not be paired with each other (N^2 / 2 pairs to decide).
+    rng = random.Random(11)
+    articles = 400
+    documents = []
+    for n in range(articles):
+        prose = " ".join(rng.choice(_WORDS) for _ in range(40)) + "."
+        template = f"This note is item {n + 1} of the series on the state budget."
+        records = (ParagraphRecord(1, 3, prose), ParagraphRecord(2, 5, template))
+        documents.append(Document(f"content/note-{n}.md", records))
+    report = detect_repeats(documents, settings(tmp_path), encoder=(bag_of_words_encoder, "bow"))
+    assert report.units == 2 * articles
+    assert report.candidates < articles  # would be 79,800 pairs of template lines
+    assert report.findings == []

@@ -28,7 +28,12 @@ from dataclasses import dataclass
 from editorial.findings import Finding
 from editorial.repeats.blocks import Layout, extend_blocks, fill_gaps
 from editorial.repeats.cache import FeatureCache
-from editorial.repeats.candidates import exact_pairs, lexical_candidates, semantic_pairs
+from editorial.repeats.candidates import (
+    exact_pairs,
+    lexical_candidates,
+    number_variants,
+    semantic_pairs,
+)
 from editorial.repeats.database import open_database
 from editorial.repeats.decisions import Scores, decide
 from editorial.repeats.features import features_version
@@ -102,12 +107,13 @@ def _detect(
     """The stages after units; `vectors` None = lexical detection."""
     thresholds = settings.thresholds
     accepted = {pair: ("exact", 1.0) for pair in exact_pairs([u.key for u in units])}
-    candidates = lexical_candidates([u.shingles for u in units])
+    variants = number_variants([u.features.tokens for u in units])
+    candidates = lexical_candidates([u.shingles for u in units], variants=variants)
     if vectors is not None:
         matrix = vectors.attach_paragraphs(units)
         lowest = min(thresholds.paraphrase, thresholds.same_facts)
         keys = [u.key for u in units]
-        candidates |= semantic_pairs(keys, matrix, lowest, vectors.cache)
+        candidates |= semantic_pairs(keys, matrix, lowest, vectors.cache, variants)
     report.candidates = len(candidates)
     scores = Scores(units)
     decide(candidates, scores, thresholds, accepted)
