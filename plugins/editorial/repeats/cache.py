@@ -161,7 +161,7 @@ class FeatureCache:
             claim(db, "features", version, "DROP TABLE IF EXISTS features")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS features (text TEXT PRIMARY KEY, key TEXT NOT NULL, "
-                "shingles BLOB NOT NULL, tokens TEXT NOT NULL, lowercase TEXT NOT NULL, facts TEXT)"
+                "shingles BLOB NOT NULL, tokens TEXT NOT NULL, facts TEXT)"
             )
         except sqlite3.Error:
             self._db = None
@@ -175,13 +175,11 @@ class FeatureCache:
         found: dict[str, TextFeatures] = {}
         if self._db is None or not keys:
             return found
-        query = (
-            "SELECT text, key, shingles, tokens, lowercase, facts FROM features WHERE text IN ({})"
-        )
+        query = "SELECT text, key, shingles, tokens, facts FROM features WHERE text IN ({})"
         try:
-            for text, key, shingles, tokens, lowercase, facts in select_in(self._db, query, keys):
+            for text, key, shingles, tokens, facts in select_in(self._db, query, keys):
                 found[text] = TextFeatures(
-                    key, np.frombuffer(shingles, dtype=np.uint32), tokens, lowercase, facts
+                    key, np.frombuffer(shingles, dtype=np.uint32), tokens, facts
                 )
         except sqlite3.Error:
             pass
@@ -191,11 +189,11 @@ class FeatureCache:
         if self._db is None or not items:
             return
         rows = [
-            (k, f.key, f.shingles.astype(np.uint32).tobytes(), f.tokens, f.lowercase, f.facts)
+            (k, f.key, f.shingles.astype(np.uint32).tobytes(), f.tokens, f.facts)
             for k, f in items.items()
         ]
         try:
-            self._db.executemany("INSERT OR REPLACE INTO features VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO features VALUES (?, ?, ?, ?, ?)", rows)
             self._db.commit()
         except sqlite3.Error:
             pass
