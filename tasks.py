@@ -17,6 +17,7 @@ from editorial.commands import build as build_cmd  # noqa: E402
 from editorial.commands import check as check_cmd  # noqa: E402
 from editorial.commands import publish as publish_cmd  # noqa: E402
 from editorial.commands import serve as serve_cmd  # noqa: E402
+from editorial.commands.cli import OptionalPositionalTask  # noqa: E402
 
 
 @task
@@ -96,19 +97,27 @@ def publish(
 
 
 @task(
+    klass=OptionalPositionalTask,
+    positional=["target"],
     iterable=["path"],
     help={
-        "path": "a file or directory to check (repeatable; default: content/)",
+        "target": "the file or directory to check (default: content/); "
+        "more with -p or after --",
+        "path": "another file or directory to check (repeatable)",
         "format": "text (default), json or github (GitHub Actions annotations)",
     },
 )
-def check(c, path=None, format="text"):
-    """Check articles for repeated paragraphs without building the site.
+def check(c, target="", path=None, format="text"):
+    """Check articles without building the site: `invoke check content/2024/x.md`.
 
-    Paths can also follow `--`: `invoke check -- content/a.md ~/drafts/`.
+    More paths follow `--` or come with -p: `invoke check -- content/a.md ~/drafts/`.
     Exit 0: no unacknowledged findings; 1: findings; 2: bad input or usage.
     """
-    paths = [*(path or ()), *shlex.split(getattr(c, "remainder", "") or "")]
+    paths = [
+        *([target] if target else []),
+        *(path or ()),
+        *shlex.split(getattr(c, "remainder", "") or ""),
+    ]
     sys.exit(check_cmd.check(ROOT, paths, output_format=format))
 
 

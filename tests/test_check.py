@@ -178,12 +178,18 @@ def test_cli_default_checks_the_sites_content_and_reports_the_seed():
     assert not any(f["file"].startswith("content/pages/") for f in data["findings"])
 
 
-def test_cli_takes_paths_after_double_dash_and_with_path_option(tmp_path):
+def test_cli_takes_a_positional_path_and_more_after_double_dash_or_with_path_option(tmp_path):
     repeated = tmp_path / "repeated.md"
     repeated.write_text(article("R", "2024-01-01", PARA_A, PARA_A))
     clean = tmp_path / "clean.md"
     clean.write_text(article("C", "2024-01-02", PARA_B))
-    for args in (["--", str(repeated), str(clean)], ["-p", str(repeated), "-p", str(clean)]):
+    for args in (
+        ["--", str(repeated), str(clean)],
+        ["-p", str(repeated), "-p", str(clean)],
+        [str(repeated), "--", str(clean)],  # the positional path, then more after --
+        [str(repeated), "-p", str(clean)],
+        ["--format", "text", str(repeated), "-p", str(clean)],
+    ):
         result = subprocess.run(
             [sys.executable, "-m", "invoke", "check", *args],
             cwd=ROOT,
@@ -193,3 +199,18 @@ def test_cli_takes_paths_after_double_dash_and_with_path_option(tmp_path):
         assert result.returncode == 1, result.stderr
         assert result.stdout.startswith(f"{repeated}:6: paragraph 2 repeats paragraph 1 (line 4)")
         assert "in 2 articles" in result.stdout
+
+
+def test_cli_positional_path_alone(tmp_path):
+    """`invoke check content/x.md`, as people type it."""
+    repeated = tmp_path / "repeated.md"
+    repeated.write_text(article("R", "2024-01-01", PARA_A, PARA_A))
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "check", str(repeated)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith(f"{repeated}:6: paragraph 2 repeats paragraph 1 (line 4)")
+    assert "in 1 article " in result.stdout
