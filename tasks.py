@@ -105,20 +105,25 @@ def publish(
         "more with -p or after --",
         "path": "another file or directory to check (repeatable)",
         "format": "text (default), json or github (GitHub Actions annotations)",
+        "strict": "warnings fail the check too (exit 1)",
+        "rules": "list the editorial rules (id, severity, what, fix) and exit",
     },
 )
-def check(c, target="", path=None, format="text"):
+def check(c, target="", path=None, format="text", strict=False, rules=False):
     """Check articles without building the site: `invoke check content/2024/x.md`.
 
     More paths follow `--` or come with -p: `invoke check -- content/a.md ~/drafts/`.
-    Exit 0: no unacknowledged findings; 1: findings; 2: bad input or usage.
+    Exit 0: nothing fails; 1: errors or unacknowledged repeats (warnings too
+    with --strict); 2: bad input or usage.
     """
     paths = [
         *([target] if target else []),
         *(path or ()),
         *shlex.split(getattr(c, "remainder", "") or ""),
     ]
-    sys.exit(check_cmd.check(ROOT, paths, output_format=format))
+    sys.exit(
+        check_cmd.check(ROOT, paths, output_format=format, strict=strict, list_rules=rules)
+    )
 
 
 @task(
