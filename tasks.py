@@ -127,6 +127,27 @@ def check(c, target="", path=None, format="text", strict=False, rules=False):
 
 
 @task(
+    positional=["title"],
+    help={
+        "title": "the article's title, in quotes",
+        "category": "its category (default: none yet; `invoke check` reminds you)",
+        "tags": "comma-separated tags, e.g. --tags 'India, takedowns'",
+        "author": "its author (default: the AUTHOR setting)",
+        "date": "its date as YYYY-MM-DD (default: now, in the site's TIMEZONE)",
+    },
+)
+def new(c, title, category="", tags="", author=None, date=""):
+    """Start an article: writes content/YEAR/SLUG.md as a draft and prints its path."""
+    from editorial.commands import new as new_cmd
+
+    sys.exit(
+        new_cmd.new(
+            ROOT, title, category=category, tags=tags, author=author, when=date or None
+        )
+    )
+
+
+@task(
     help={
         "suggest": "list capitalised names and acronyms in articles that the registry lacks",
         "min-count": "with --suggest: only names seen at least this often (default 1)",
