@@ -66,7 +66,9 @@ def test(c, k=""):
         "siteurl": "absolute URL of the published site (default: PUBLISH_SITEURL setting)",
         "cname": "custom domain written to CNAME (default: GITHUB_PAGES_CNAME setting)",
         "allow-dirty": "publish even with uncommitted changes in the source repo",
-        "allow-findings": "publish even with unacknowledged repeated paragraphs",
+        "allow-findings": "publish even with unacknowledged repeats or editorial errors",
+        "include-drafts": "let findings in drafts stop the publish too (by default "
+        "they are only reported)",
         "force": "DESTRUCTIVE: force-push, replacing the pages branch's history "
         "(also skips the repeats gate)",
     }
@@ -79,6 +81,7 @@ def publish(
     cname="",
     allow_dirty=False,
     allow_findings=False,
+    include_drafts=False,
     force=False,
 ):
     """Build with publishconf.py and push the site to the GitHub Pages branch."""
@@ -91,6 +94,7 @@ def publish(
             cname=cname or None,
             allow_dirty=allow_dirty,
             allow_findings=allow_findings,
+            include_drafts=include_drafts,
             force=force,
         )
     )
