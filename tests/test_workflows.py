@@ -4,6 +4,7 @@ project has (a Makefile target or an invoke task with its options)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -73,6 +74,7 @@ def invoke_tasks() -> set[str]:
     return {task["name"] for task in json.loads(result.stdout)["tasks"]}
 
 
+@functools.cache
 def invoke_options(task: str) -> set[str]:
     result = subprocess.run(
         [sys.executable, "-m", "invoke", "--help", task],
