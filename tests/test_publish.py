@@ -595,6 +595,9 @@ def test_a_drafts_findings_are_reported_but_block_only_with_include_drafts(site:
     )  # reported all the same
     assert "2 finding(s) in drafts, listed above, do not stop the publish" in out
     assert is_ancestor(site.remote, before, tip(site.remote))
+    # A draft is checked, never published: not even at an unlisted URL.
+    published = files(site.remote, tip(site.remote))
+    assert not [name for name in published if "draft" in name], sorted(published)
 
 
 def test_an_editorial_error_in_a_published_article_stops_the_publish(site: Site) -> None:
