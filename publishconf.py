@@ -18,3 +18,10 @@ CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 DELETE_OUTPUT_DIRECTORY = True
 
 EDITORIAL_PREVIEW = False
+
+# Drafts are checked, never published: Pelican would otherwise write each one
+# to drafts/ at an unlisted but public URL.
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""

@@ -109,7 +109,7 @@ def test_bad_metadata_is_refused_by_check_and_build(tmp_path, text, line, messag
     result = run_check(root, [], read_settings(root), display_root=root)
     assert [(e.path, e.line) for e in result.errors] == [("content/2024/bad.md", line)]
     assert message in result.errors[0].message
-    assert result.exit_code == 2
+    assert result.exit_code() == 2
     out = io.StringIO()
     assert build(root, out=out) == 1
     assert f"content/2024/bad.md:{line}: error: " in out.getvalue()

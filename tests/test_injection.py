@@ -170,12 +170,13 @@ def test_a_registry_with_an_unsafe_url_stops_the_build(tmp_path):
     (root / "output" / "index.html").write_text("previous build")
     registry = root / "content/entities.yml"
     lines = registry.read_text().splitlines()
-    first = next(i for i, line in enumerate(lines) if re.match(r"^\s+name:", line))
-    lines.insert(first + 1, '  url: "https://x.org/\\" onmouseover=\\"alert(1)"')
+    first = next(i for i, line in enumerate(lines) if re.match(r"^\s+url:", line))
+    lines[first] = '  url: "https://x.org/\\" onmouseover=\\"alert(1)"'
     registry.write_text("\n".join(lines) + "\n")
     out = io.StringIO()
     assert build(root, out=out) == 1
     log = out.getvalue()
-    assert f"content/entities.yml:{first + 2}: entity " in log
+    assert f"content/entities.yml:{first + 1}: error: entity " in log
+    assert "is not an http(s) address" in log
     assert "Traceback" not in log
     assert (root / "output" / "index.html").read_text() == "previous build"

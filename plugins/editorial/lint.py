@@ -1,16 +1,16 @@
-"""Article lint: the mistakes that make Pelican skip an article or a link,
+"""Article lint: the mistakes that make Pelican skip or misread an article,
 found before the build with the file and line, and what to do about them.
 
-Pelican itself reports these late and vaguely ("Could not process ./x.md",
-"Unable to find '/y.md', skipping url replacement."); these checks name the
-line. Pure functions: no Pelican imports.
+Pelican itself reports these late and vaguely ("Could not process ./x.md");
+these checks name the line. A `{filename}` link to nothing is the rule
+`link-target-missing` (rules/links.py). Pure functions: no Pelican imports.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from editorial.findings import (
     ACKNOWLEDGE_KEY,
@@ -22,7 +22,6 @@ from editorial.findings import (
 # Python-Markdown's meta extension syntax (what Pelican's reader accepts).
 _META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
-_INTERNAL_LINK = re.compile(r"\{(?P<what>filename|static|attach)\}(?P<path>[^)\s\"'#?>]+)")
 # ISO 8601 as Pelican reads it: a date, optionally a time and an offset.
 _ISO_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
@@ -50,6 +49,8 @@ def metadata_lines(text: str) -> dict[str, tuple[int, str]]:
     found: dict[str, tuple[int, str]] = {}
     key = None
     for number, line in enumerate(text.splitlines(), 1):
+        if number == 1 and line.strip() == "---":
+            continue  # refused by lint_article; read past it for the rules
         match = _META_LINE.match(line)
         if match:
             key = match.group("key").lower()
@@ -87,19 +88,6 @@ def lint_article(path: Path, display: str, text: str, content_root: Path) -> lis
             parse_acknowledgements(value)
         except AcknowledgementError as error:
             errors.append(InputError(display, line, str(error)))
-    for number, line_text in enumerate(text.splitlines(), 1):
-        for match in _INTERNAL_LINK.finditer(line_text):
-            target = _resolve(match.group("path"), path, content_root)
-            if not target.exists():
-                errors.append(
-                    InputError(
-                        display,
-                        number,
-                        f"{match.group(0)} links to a file that does not exist "
-                        f"({target}); fix the path (relative to this file, or to "
-                        f"{content_root.name}/ when it starts with /)",
-                    )
-                )
     return errors
 
 
@@ -130,10 +118,3 @@ def control_characters(display: str, text: str) -> list[InputError]:
                 )
             )
     return errors
-
-
-def _resolve(link: str, source: Path, content_root: Path) -> Path:
-    link = link.replace("%20", " ")
-    if link.startswith("/"):
-        return content_root.joinpath(*PurePosixPath(link.lstrip("/")).parts)
-    return source.parent.joinpath(*PurePosixPath(link).parts).resolve()
