@@ -114,3 +114,27 @@ def test_bad_metadata_is_refused_by_check_and_build(tmp_path, text, line, messag
     assert build(root, out=out) == 1
     assert f"content/2024/bad.md:{line}: error: " in out.getvalue()
     assert not (root / "output").exists()
+
+
+def test_acknowledging_a_paragraph_the_article_lacks_is_a_warning(tmp_path):
+    root = copy_project(tmp_path / "site")
+    article = tmp_path / "ack.md"
+    article.write_text(
+        "Title: T\nDate: 2024-01-01\nAcknowledge_Repeats: 2, 20-21, 99\n\n"
+        + "\n\n".join(f"Paragraph {n} says something of its own." for n in range(1, 4))
+        + "\n"
+    )
+    result = run_check(root, [str(article)], read_settings(root), display_root=tmp_path)
+    [warning] = [d for d in result.diagnostics if d.rule == "acknowledged-paragraph-missing"]
+    assert (warning.file, warning.line, warning.severity) == ("ack.md", 3, "warning")
+    assert "paragraph(s) 20, 21, 99, but the article has 3 paragraph(s)" in warning.message
+    assert result.errors == []
+
+
+def test_a_huge_acknowledged_range_is_refused_not_expanded(tmp_path):
+    root = copy_project(tmp_path / "site")
+    article = tmp_path / "ack.md"
+    article.write_text("Title: T\nDate: 2024-01-01\nAcknowledge_Repeats: 1-999999999\n\nText.\n")
+    result = run_check(root, [str(article)], read_settings(root), display_root=tmp_path)
+    assert [(e.path, e.line) for e in result.errors] == [("ack.md", 3)]
+    assert "goes past paragraph 100,000" in result.errors[0].message
