@@ -185,6 +185,7 @@ def _build(root: Path, settings_file: str, output: Path, work: Path, out: TextIO
                 file=out,
             )
             return 1
+        workdir.raise_if_interrupted()
         _replace_dir(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

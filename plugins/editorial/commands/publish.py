@@ -241,6 +241,7 @@ def build_site(settings: dict[str, Any], output: Path, *, out: TextIO) -> build_
             result = build_cmd.run_pelican(
                 {**settings, "OUTPUT_PATH": str(output)}, out, fail_level=logging.WARNING
             )
+            workdir.raise_if_interrupted()
     except workdir.BuildBusy as error:
         raise PublishError(f"{error}: nothing was pushed") from None
     if not result.ok:

@@ -118,22 +118,38 @@ def signals_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+def raise_if_interrupted() -> None:
+    """Raise Interrupted if a signal arrived inside `exclusive` and some code
+    swallowed the exception it raised (a C extension's init turns it into an
+    ImportError): call before a step that must not follow an interruption."""
+    if _received:
+        raise Interrupted(_received[-1])
+
+
+_received: list[int] = []
+
+
 @contextlib.contextmanager
 def _signals_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise Interrupted, as SIGINT raises KeyboardInterrupt."""
+    """SIGINT, SIGTERM and SIGHUP raise Interrupted (a KeyboardInterrupt) and
+    are remembered for raise_if_interrupted."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def interrupt(signum: int, frame: object) -> None:
+        _received.append(signum)
         raise Interrupted(signum)
 
-    previous = {number: signal.signal(number, interrupt) for number in _SIGNALS}
+    _received.clear()
+    numbers = (signal.SIGINT, *_SIGNALS)
+    previous = {number: signal.signal(number, interrupt) for number in numbers}
     try:
         yield
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+        _received.clear()
 
 
 def _device(path: Path) -> int:
