@@ -6,6 +6,7 @@ repository's settings files, so the tests see the same output as `invoke build`.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+PUBLISHED_URL = "https://policy.example.org"
 
 
 @dataclass(frozen=True)
@@ -72,19 +74,32 @@ def parse_html(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+def index_search(site: BuiltSite) -> BuiltSite:
+    """Index `site` for search as `invoke build` and `invoke publish` do after Pelican."""
+    from editorial.commands.build import index_search as index
+
+    out = io.StringIO()
+    assert index(site.output, out), out.getvalue()
+    return BuiltSite(output=site.output, log=site.log + out.getvalue())
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> BuiltSite:
-    """The preview build: content/ with pelicanconf.py (relative URLs, no feeds)."""
-    return run_pelican(tmp_path_factory.mktemp("site") / "output")
+    """The preview build: content/ with pelicanconf.py (relative URLs, no
+    feeds), then its search index."""
+    return index_search(run_pelican(tmp_path_factory.mktemp("site") / "output"))
 
 
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory) -> BuiltSite:
-    """The publish build: content/ with publishconf.py (absolute URLs, feeds)."""
-    return run_pelican(
-        tmp_path_factory.mktemp("published") / "output",
-        settings_file="publishconf.py",
-        extra_env={"PUBLISH_SITEURL": "https://policy.example.org"},
+    """The publish build: content/ with publishconf.py (absolute URLs, feeds,
+    sitemap), then its search index."""
+    return index_search(
+        run_pelican(
+            tmp_path_factory.mktemp("published") / "output",
+            settings_file="publishconf.py",
+            extra_env={"PUBLISH_SITEURL": PUBLISHED_URL},
+        )
     )
 
 

@@ -6,7 +6,8 @@ which replaces output/ only when the build succeeded. Pelican on its own
 skips a broken article, logs an error and still succeeds; here any error
 logged during the build fails it, and output/ stays as it was. The findings
 come from the build itself (the plugin's `review_ready` signal), so they are
-computed once and printed linter-style.
+computed once and printed linter-style. Pagefind then indexes the built
+site for search (`index_search`), timed on a line of its own.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +34,9 @@ from editorial.report import REPORT_SAVE_AS
 
 OUTPUT_DIR = "output"
 CACHE_DIRS = ("cache", ".editorial-cache")
+# What the search index leaves out besides what the theme marks
+# data-pagefind-ignore: the preview's repeated-paragraph notes.
+SEARCH_EXCLUDE = ".repeat-flag"
 
 
 @dataclass
@@ -162,6 +168,10 @@ def build(
                 file=out,
             )
             return 1
+        if not index_search(staging, out):
+            print(f"build failed: the search index could not be made; {shown}/ was left as it was.",
+                  file=out)  # fmt: skip
+            return 1
         _replace_dir(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -172,6 +182,33 @@ def build(
     if report.exists():
         print(f"Editorial report: {project.display_path(report, root)}", file=out)
     return 0
+
+
+def index_search(site: Path, out: TextIO) -> bool:
+    """Index the built `site` for search with Pagefind (the binary that the
+    pagefind-bin package ships) into site/pagefind/; print the time taken on
+    a line of its own. False, after saying why, when it failed."""
+    if not (site / "search").is_dir():
+        return True  # the theme has no search page: nothing would use an index
+    try:
+        from pagefind_bin import get_executable
+
+        command = [str(get_executable()), "--site", str(site), "--exclude-selectors",
+                   SEARCH_EXCLUDE]  # fmt: skip
+    except (ImportError, FileNotFoundError) as error:
+        print(f"ERROR: Pagefind is not installed ({error}); run `make venv`", file=out)
+        return False
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        print(f"ERROR: Pagefind failed (exit {result.returncode}):", file=out)
+        print((result.stdout + result.stderr).strip(), file=out)
+        return False
+    pages = re.search(r"Indexed (\d+) page", result.stdout)
+    count = f"{pages[1]} pages" if pages else "the site"
+    print(f"Search index: {count} in {seconds:.2f} s (Pagefind)", file=out, flush=True)
+    return True
 
 
 def load_settings_or_report(

@@ -6,13 +6,15 @@ Pure: articles are duck-typed (``metadata``, ``date``, ``title``,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from html import unescape
 from typing import Any
 
 from editorial.entities.jsonld import mention_item
-from editorial.entities.linker import mentions_from_metadata
+from editorial.entities.linker import escape_attribute, mentions_from_metadata
 from editorial.entities.registry import TYPES, Entity, Registry
 
 TYPE_LABELS = {
@@ -36,6 +38,7 @@ class MentionRef:
     date: Any
     locale_date: str
     iso_date: str
+    sentence: str = ""  # the sentence of the entity's first linked mention
 
 
 @dataclass(eq=False)
@@ -50,6 +53,7 @@ class EntityPage:
     pages: list[Any] = field(default_factory=list)
     counts: dict[int, int] = field(default_factory=dict)  # id(content) -> mentions
     refs: list[MentionRef] = field(default_factory=list)
+    page_jsonld: dict[str, Any] | None = None  # the entity page's own JSON-LD
 
     # Registry fields, for templates
     @property
@@ -93,6 +97,14 @@ class EntityPage:
         """The entity's schema.org item (the entity page's JSON-LD, and an item
         of the ``mentions`` of every article that mentions it)."""
         return mention_item(self.entity)
+
+    @property
+    def modified(self) -> Any:
+        """When the page last changed: its newest article's modified (or
+        published) date; None when no article mentions it. (Sitemaps read it.)"""
+        dates = [getattr(a, "modified", None) or getattr(a, "date", None) for a in self.articles]
+        dates = [date for date in dates if date is not None]
+        return max(dates) if dates else None
 
     @property
     def article_list(self) -> list[MentionRef]:
@@ -167,9 +179,15 @@ def build_index(
     return EntityIndex(ordered, by_content)
 
 
-def add_refs(index: EntityIndex, keep: Callable[[Any], bool] | None = None) -> None:
+def add_refs(
+    index: EntityIndex,
+    keep: Callable[[Any], bool] | None = None,
+    html_of: Callable[[Any], str] | None = None,
+) -> None:
     """Give each page its ``refs``: its articles (only those for which
-    ``keep(article)`` is true, if given) as template rows, newest first."""
+    ``keep(article)`` is true, if given) as template rows, newest first,
+    each with the sentence of its first linked mention in ``html_of(article)``
+    (the linked HTML), when given."""
     # Each article's fields, computed once: an article is listed on the page
     # of every entity it mentions, and Pelican computes ``url`` anew on every
     # access (a third of what entity pages cost, computed per listing).
@@ -182,7 +200,70 @@ def add_refs(index: EntityIndex, keep: Callable[[Any], bool] | None = None) -> N
             if id(article) not in fields:
                 fields[id(article)] = _ref_fields(article)
             count = page.counts.get(id(article), 0)
-            page.refs.append(MentionRef(count=count, **fields[id(article)]))
+            sentence = mention_sentence(html_of(article), page.id) if html_of else ""
+            page.refs.append(MentionRef(count=count, sentence=sentence, **fields[id(article)]))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\")\]]*\s+")
+_TAG = re.compile(r"<[^>]*>")
+MAX_SENTENCE = 320
+
+
+def mention_sentence(html: str, entity_id: str) -> str:
+    """The plain-text sentence around the first link to ``entity_id``
+    (``data-entity="ID"``, as the linker writes it) in ``html``; "" when
+    none. Searched within that link's paragraph only."""
+    at = html.find(f'data-entity="{escape_attribute(entity_id)}"')
+    if at < 0:
+        return ""
+    start = max(html.rfind("<p", 0, at), html.rfind("<li", 0, at), 0)
+    ends = [end for end in (html.find("</p>", at), html.find("</li>", at)) if end >= 0]
+    end = min(ends) if ends else len(html)
+    before = _text(html[start:html.rfind("<", 0, at)])
+    after = _text(html[html.rfind("<", 0, at) : end])
+    starts = [m.end() for m in _SENTENCE_END.finditer(before)]
+    head = before[starts[-1] :] if starts else before
+    stop = _SENTENCE_END.search(after)
+    tail = after[: stop.start()] if stop else after
+    sentence = " ".join((head + tail).split())
+    if len(sentence) > MAX_SENTENCE:
+        sentence = sentence[: MAX_SENTENCE - 1].rsplit(" ", 1)[0] + "…"
+    return sentence
+
+
+def _text(html: str) -> str:
+    return unescape(_TAG.sub("", html))
+
+
+def related_articles(
+    articles: Sequence[Any], index: EntityIndex, limit: int = 3
+) -> dict[int, list[Any]]:
+    """Up to ``limit`` related articles for each of ``articles`` (id(article)
+    -> list): those sharing the most entities, then the most tags, then the
+    newest. Only ``articles`` are candidates (pass the published ones)."""
+    allowed = {id(a) for a in articles}
+    by_tag: dict[str, list[Any]] = {}
+    for article in articles:
+        for tag in getattr(article, "tags", None) or ():
+            by_tag.setdefault(str(tag), []).append(article)
+    order = {id(a): rank for rank, a in enumerate(sorted(articles, key=_newest_first))}
+    related: dict[int, list[Any]] = {}
+    for article in articles:
+        scores: dict[int, list[int]] = {}  # id -> [shared entities, shared tags]
+        others: dict[int, Any] = {}
+        for page in index.for_content(article):
+            for other in page.articles:
+                if id(other) in allowed:
+                    scores.setdefault(id(other), [0, 0])[0] += 1
+                    others[id(other)] = other
+        for tag in getattr(article, "tags", None) or ():
+            for other in by_tag.get(str(tag), ()):
+                scores.setdefault(id(other), [0, 0])[1] += 1
+                others[id(other)] = other
+        scores.pop(id(article), None)
+        ranked = sorted(scores, key=lambda key: (-scores[key][0], -scores[key][1], order[key]))
+        related[id(article)] = [others[key] for key in ranked[:limit]]
+    return related
 
 
 def _ref_fields(article: Any) -> dict[str, Any]:
