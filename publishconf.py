@@ -20,6 +20,7 @@ CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
 TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
 TAG_FEED_RSS = "feeds/tag/{slug}.rss.xml"
+RSS_FEED_SUMMARY_ONLY = False  # full content in RSS too
 
 # sitemap.xml (the official pelican-sitemap plugin) and a robots.txt naming it.
 PLUGINS = [*PLUGINS, "pelican.plugins.sitemap", "absolute_feeds"]  # noqa: F821
