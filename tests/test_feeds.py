@@ -29,8 +29,6 @@ def _parse(path):
     return feed
 
 
-
-
 @pytest.mark.parametrize("kind", ["atom", "rss"])
 def test_all_feed_has_every_article_with_full_content_and_absolute_urls(site, kind):
     feed = _parse(site / "feeds" / f"all.{kind}.xml")
@@ -86,9 +84,11 @@ BASE = "https://policy.example.org/2024/an-article/"
         ('<a href="https://other.org/x">x</a>', '<a href="https://other.org/x">x</a>'),
         ('<a href="mailto:desk@example.org">m</a>', '<a href="mailto:desk@example.org">m</a>'),
         ('<a href="//cdn.example.org/y">y</a>', '<a href="//cdn.example.org/y">y</a>'),
-        ('<img srcset="a.png 1x, b.png 2x" src="a.png">',
-         f'<img srcset="{BASE}a.png 1x, {BASE}b.png 2x" src="{BASE}a.png">'),
-        ("<p>href=\"#x\" in text stays</p>", "<p>href=\"#x\" in text stays</p>"),
+        (
+            '<img srcset="a.png 1x, b.png 2x" src="a.png">',
+            f'<img srcset="{BASE}a.png 1x, {BASE}b.png 2x" src="{BASE}a.png">',
+        ),
+        ('<p>href="#x" in text stays</p>', '<p>href="#x" in text stays</p>'),
     ],
 )
 def test_absolutise(html, expected):
