@@ -66,7 +66,8 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["editorial"]
+# neighbors (official plugin): prev_article / next_article on each article.
+PLUGINS = ["editorial", "pelican.plugins.neighbors"]
 
 # Our plugin: see README "Editorial checks".
 EDITORIAL_PREVIEW = True

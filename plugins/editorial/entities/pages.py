@@ -204,7 +204,7 @@ def add_refs(
             page.refs.append(MentionRef(count=count, sentence=sentence, **fields[id(article)]))
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\")\]]*\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?P<close>[”’\")\]]*)\s+")
 _TAG = re.compile(r"<[^>]*>")
 MAX_SENTENCE = 320
 
@@ -224,7 +224,7 @@ def mention_sentence(html: str, entity_id: str) -> str:
     starts = [m.end() for m in _SENTENCE_END.finditer(before)]
     head = before[starts[-1] :] if starts else before
     stop = _SENTENCE_END.search(after)
-    tail = after[: stop.start()] if stop else after
+    tail = after[: stop.start() + len(stop["close"])] if stop else after
     sentence = " ".join((head + tail).split())
     if len(sentence) > MAX_SENTENCE:
         sentence = sentence[: MAX_SENTENCE - 1].rsplit(" ", 1)[0] + "…"
