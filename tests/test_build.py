@@ -150,3 +150,16 @@ def test_broken_registry_stops_the_build_and_keeps_output(tmp_path):
     assert "Traceback" not in log
     assert "output/ was left as it was" in log
     assert (root / "output" / "index.html").read_text() == "previous build"
+
+
+def test_build_indexes_the_site_for_search_and_times_it(preview):
+    root, code, log = preview
+    assert code == 0
+    [line] = [line for line in log.splitlines() if line.startswith("Search index:")]
+    pages = int(re.fullmatch(r"Search index: (\d+) pages in \d+\.\d\d s \(Pagefind\)", line)[1])
+    # Every article and every entity page is indexed: both carry data-pagefind-body.
+    output = root / "output"
+    marked = [p for p in output.rglob("*.html") if "data-pagefind-body" in p.read_text()]
+    assert pages == len(marked) > 0
+    assert (output / "pagefind" / "pagefind-ui.js").is_file()
+    assert log.index("Search index:") < log.index("Site built in")
