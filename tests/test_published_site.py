@@ -233,3 +233,18 @@ def test_listing_pages_have_breadcrumbs(site):
     for rel in ("tag/meta/index.html", "category/platform-regulation/index.html",
                 "about/index.html"):  # fmt: skip
         assert _types(json_ld(parse_html(site / rel))) == {"BreadcrumbList"}, rel
+
+
+def test_the_audit_picks_one_page_of_each_kind(site):
+    from editorial.commands.audit import format_scores, pages_to_audit
+
+    pages = pages_to_audit(site)
+    assert list(pages) == ["home", "article", "entity", "search"]
+    for path in pages.values():
+        assert file_of(site, urljoin(PUBLISHED_URL + "/", path)).is_file(), path
+    assert pages["article"].removeprefix(PUBLISHED_URL + "/") == max(
+        source_articles(), key=lambda path: source_articles()[path]["date"]
+    )
+    table = format_scores({"home": dict.fromkeys(("performance", "accessibility",
+                                                  "best-practices", "seo"), 100)})  # fmt: skip
+    assert table.splitlines()[1].split() == ["home", "100", "100", "100", "100"]
