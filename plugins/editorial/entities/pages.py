@@ -14,7 +14,7 @@ from html import unescape
 from typing import Any
 
 from editorial.entities.jsonld import mention_item
-from editorial.entities.linker import escape_attribute, mentions_from_metadata
+from editorial.entities.linker import mentions_from_metadata
 from editorial.entities.registry import TYPES, Entity, Registry
 
 TYPE_LABELS = {
@@ -192,6 +192,7 @@ def add_refs(
     # of every entity it mentions, and Pelican computes ``url`` anew on every
     # access (a third of what entity pages cost, computed per listing).
     fields: dict[int, dict[str, Any]] = {}
+    linked: dict[int, tuple[str, dict[str, int]]] = {}  # id -> (html, first link of each entity)
     for page in index.pages.values():
         if keep is not None:
             page.articles = [a for a in page.articles if keep(a)]
@@ -200,7 +201,14 @@ def add_refs(
             if id(article) not in fields:
                 fields[id(article)] = _ref_fields(article)
             count = page.counts.get(id(article), 0)
-            sentence = mention_sentence(html_of(article), page.id) if html_of else ""
+            sentence = ""
+            if html_of is not None:
+                if id(article) not in linked:
+                    html = html_of(article)
+                    linked[id(article)] = (html, first_links(html))
+                html, positions = linked[id(article)]
+                if page.id in positions:
+                    sentence = sentence_at(html, positions[page.id])
             page.refs.append(MentionRef(count=count, sentence=sentence, **fields[id(article)]))
 
 
@@ -209,18 +217,33 @@ _TAG = re.compile(r"<[^>]*>")
 MAX_SENTENCE = 320
 
 
+_ENTITY_ATTRIBUTE = re.compile(r'data-entity="([^"]*)"')
+
+
+def first_links(html: str) -> dict[str, int]:
+    """Where the first link to each entity is in ``html`` (the linker's
+    ``data-entity="ID"`` attributes), in one pass."""
+    found: dict[str, int] = {}
+    for match in _ENTITY_ATTRIBUTE.finditer(html):
+        found.setdefault(unescape(match[1]), match.start())
+    return found
+
+
 def mention_sentence(html: str, entity_id: str) -> str:
-    """The plain-text sentence around the first link to ``entity_id``
-    (``data-entity="ID"``, as the linker writes it) in ``html``; "" when
-    none. Searched within that link's paragraph only."""
-    at = html.find(f'data-entity="{escape_attribute(entity_id)}"')
-    if at < 0:
-        return ""
+    """The plain-text sentence around the first link to ``entity_id`` in
+    ``html``; "" when none."""
+    at = first_links(html).get(entity_id)
+    return "" if at is None else sentence_at(html, at)
+
+
+def sentence_at(html: str, at: int) -> str:
+    """The plain-text sentence around position ``at`` (inside a link's start
+    tag) of ``html``, searched within that link's paragraph or list item."""
     start = max(html.rfind("<p", 0, at), html.rfind("<li", 0, at), 0)
     ends = [end for end in (html.find("</p>", at), html.find("</li>", at)) if end >= 0]
     end = min(ends) if ends else len(html)
-    before = _text(html[start:html.rfind("<", 0, at)])
-    after = _text(html[html.rfind("<", 0, at) : end])
+    tag = html.rfind("<", 0, at)
+    before, after = _text(html[start:tag]), _text(html[tag:end])
     starts = [m.end() for m in _SENTENCE_END.finditer(before)]
     head = before[starts[-1] :] if starts else before
     stop = _SENTENCE_END.search(after)
@@ -235,34 +258,49 @@ def _text(html: str) -> str:
     return unescape(_TAG.sub("", html))
 
 
+# Related articles: candidates come from an article's rarest entities first (an
+# entity in every article says little), then its tags' newest articles, at most
+# this many; each candidate is then scored on everything it shares.
+RELATED_CANDIDATES = 30
+RELATED_PER_TAG = 20
+
+
 def related_articles(
     articles: Sequence[Any], index: EntityIndex, limit: int = 3
 ) -> dict[int, list[Any]]:
     """Up to ``limit`` related articles for each of ``articles`` (id(article)
     -> list): those sharing the most entities, then the most tags, then the
-    newest. Only ``articles`` are candidates (pass the published ones)."""
-    allowed = {id(a) for a in articles}
+    newest. Only ``articles`` are candidates (pass the published ones).
+
+    Linear in the number of articles: candidates are drawn from the
+    article's least-mentioned entities, then from its tags' newest articles,
+    up to RELATED_CANDIDATES, and only those are scored."""
+    newest = sorted(articles, key=_newest_first)
+    order = {id(a): rank for rank, a in enumerate(newest)}
+    entity_ids = {id(a): {p.id for p in index.for_content(a)} for a in articles}
+    tag_sets = {id(a): {str(t) for t in getattr(a, "tags", None) or ()} for a in articles}
     by_tag: dict[str, list[Any]] = {}
-    for article in articles:
-        for tag in getattr(article, "tags", None) or ():
-            by_tag.setdefault(str(tag), []).append(article)
-    order = {id(a): rank for rank, a in enumerate(sorted(articles, key=_newest_first))}
+    for article in newest:
+        for tag in tag_sets[id(article)]:
+            by_tag.setdefault(tag, []).append(article)
     related: dict[int, list[Any]] = {}
     for article in articles:
-        scores: dict[int, list[int]] = {}  # id -> [shared entities, shared tags]
-        others: dict[int, Any] = {}
-        for page in index.for_content(article):
-            for other in page.articles:
-                if id(other) in allowed:
-                    scores.setdefault(id(other), [0, 0])[0] += 1
-                    others[id(other)] = other
-        for tag in getattr(article, "tags", None) or ():
-            for other in by_tag.get(str(tag), ()):
-                scores.setdefault(id(other), [0, 0])[1] += 1
-                others[id(other)] = other
-        scores.pop(id(article), None)
-        ranked = sorted(scores, key=lambda key: (-scores[key][0], -scores[key][1], order[key]))
-        related[id(article)] = [others[key] for key in ranked[:limit]]
+        candidates: dict[int, Any] = {}
+        pages = sorted(index.for_content(article), key=lambda page: len(page.articles))
+        pools = [page.articles for page in pages]
+        pools += [by_tag[tag][:RELATED_PER_TAG] for tag in sorted(tag_sets[id(article)])]
+        for pool in pools:
+            if len(candidates) >= RELATED_CANDIDATES:
+                break
+            candidates.update((id(o), o) for o in pool if id(o) in order)
+        candidates.pop(id(article), None)
+        mine, my_tags = entity_ids[id(article)], tag_sets[id(article)]
+
+        def score(key: int, mine=mine, my_tags=my_tags) -> tuple[int, int, int]:
+            return (-len(mine & entity_ids[key]), -len(my_tags & tag_sets[key]), order[key])
+
+        ranked = sorted(candidates, key=score)[:limit]
+        related[id(article)] = [candidates[key] for key in ranked]
     return related
 
 
