@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import json
+import os
 import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
@@ -248,3 +249,35 @@ def test_the_audit_picks_one_page_of_each_kind(site):
     table = format_scores({"home": dict.fromkeys(("performance", "accessibility",
                                                   "best-practices", "seo"), 100)})  # fmt: skip
     assert table.splitlines()[1].split() == ["home", "100", "100", "100", "100"]
+
+
+def test_an_article_image_replaces_the_default_share_image(tmp_path):
+    """`Image: images/x.png` (a file under content/images/) becomes the
+    article's og:image, twitter:image and JSON-LD image; other pages keep
+    the theme's."""
+    import shutil
+    import subprocess
+    import sys
+
+    from support import copy_project
+
+    root = copy_project(tmp_path / "project")
+    (root / "content" / "images").mkdir()
+    shutil.copy(ROOT / "theme" / "static" / "images" / "logo.png", root / "content/images/x.png")
+    source = root / "content" / "2023" / "dsa-transparency-reports.md"
+    source.write_text("Image: images/x.png\n" + source.read_text(encoding="utf-8"))
+    out = tmp_path / "out"
+    env = {**os.environ, "PUBLISH_SITEURL": PUBLISHED_URL}
+    subprocess.run(
+        [sys.executable, "-m", "pelican", "content", "-s", "publishconf.py", "-o", str(out), "-q"],
+        cwd=root, check=True, capture_output=True, env=env,
+    )  # fmt: skip
+    page = parse_html(out / "2023" / "dsa-transparency-reports" / "index.html")
+    expected = f"{PUBLISHED_URL}/images/x.png"
+    assert page.select_one('meta[property="og:image"]')["content"] == expected
+    assert page.select_one('meta[name="twitter:image"]')["content"] == expected
+    article = next(b for b in json_ld(page) if b["@type"] == "NewsArticle")
+    assert article["image"] == [expected]
+    assert file_of(out, expected).is_file()
+    other = parse_html(out / SEED_URL / "index.html")
+    assert other.select_one('meta[property="og:image"]')["content"].endswith("/share.png")
