@@ -163,3 +163,17 @@ def test_build_indexes_the_site_for_search_and_times_it(preview):
     assert pages == len(marked) > 0
     assert (output / "pagefind" / "pagefind-ui.js").is_file()
     assert log.index("Search index:") < log.index("Site built in")
+
+
+def test_a_failed_search_index_is_reported(tmp_path):
+    """Pagefind refuses a site with no HTML page: the step says so and fails
+    (build() then keeps output/ as it was, like any failed build)."""
+    from editorial.commands.build import index_search
+
+    (tmp_path / "search").mkdir()
+    out = io.StringIO()
+    assert index_search(tmp_path, out) is False
+    text = out.getvalue()
+    assert text.startswith("ERROR: Pagefind failed (exit ")
+    assert "not able to build an index" in text
+    assert len(text.splitlines()) <= 6

@@ -203,7 +203,8 @@ def index_search(site: Path, out: TextIO) -> bool:
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         print(f"ERROR: Pagefind failed (exit {result.returncode}):", file=out)
-        print((result.stdout + result.stderr).strip(), file=out)
+        # Its last lines say why (a panic repeats once per page before them).
+        print("\n".join((result.stdout + result.stderr).strip().splitlines()[-5:]), file=out)
         return False
     pages = re.search(r"Indexed (\d+) page", result.stdout)
     count = f"{pages[1]} pages" if pages else "the site"
