@@ -281,3 +281,13 @@ def test_an_article_image_replaces_the_default_share_image(tmp_path):
     assert file_of(out, expected).is_file()
     other = parse_html(out / SEED_URL / "index.html")
     assert other.select_one('meta[property="og:image"]')["content"].endswith("/share.png")
+
+
+def test_home_page_describes_the_site_and_its_search(site):
+    [website] = json_ld(parse_html(site / "index.html"))
+    assert website["@type"] == "WebSite"
+    assert website["url"] == f"{PUBLISHED_URL}/"
+    target = website["potentialAction"]["target"]
+    assert target == f"{PUBLISHED_URL}/search/?q={{search_term_string}}"
+    assert file_of(site, target.split("?")[0]).is_file()
+    assert json_ld(parse_html(site / "page" / "2" / "index.html")) == []
