@@ -177,3 +177,29 @@ def test_a_failed_search_index_is_reported(tmp_path):
     assert text.startswith("ERROR: Pagefind failed (exit ")
     assert "not able to build an index" in text
     assert len(text.splitlines()) <= 6
+
+
+def test_a_failed_build_in_this_process_leaves_the_next_sitemap_right(tmp_path):
+    """pelican-sitemap forgets its pages only when a build finishes: a
+    publish build that failed (here: a broken registry) must not leave the
+    next in-process build without a sitemap or with stale pages."""
+    import xml.etree.ElementTree as ET
+
+    from editorial.commands.build import prepare, run_pelican
+
+    root = copy_project(tmp_path / "project")
+    registry = root / "content" / "entities.yml"
+    good = registry.read_text(encoding="utf-8")
+    settings = prepare(root, "publishconf.py", io.StringIO(), {"SITEURL": "https://x.example"})
+    registry.write_text(good + "\nbroken-entry:\n  name: X\n")
+    failed = run_pelican({**settings, "OUTPUT_PATH": str(tmp_path / "a")}, io.StringIO())
+    assert not failed.ok
+    registry.write_text(good)
+    result = run_pelican({**settings, "OUTPUT_PATH": str(tmp_path / "b")}, io.StringIO())
+    assert result.ok
+    sitemap = tmp_path / "b" / "sitemap.xml"
+    assert sitemap.is_file()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [loc.text for loc in ET.parse(sitemap).findall("s:url/s:loc", ns)]
+    assert locs and all(loc.startswith("https://x.example/") for loc in locs)
+    assert not any(".." in loc for loc in locs)

@@ -95,6 +95,7 @@ def run_pelican(
         reviews.append(review)
 
     log = _BuildLog(out, fail_level)
+    _forget_unfinished_sitemap()
     review_ready.connect(keep)
     try:
         with _logging_to(log):
@@ -118,6 +119,18 @@ def run_pelican(
         articles=len(review.articles) if review else 0,
         problems=log.problems,
     )
+
+
+def _forget_unfinished_sitemap() -> None:
+    """pelican-sitemap keeps the pages it will list in one module-level object
+    and empties it only when a build finishes: after a build that failed in
+    this process, the next one would write no sitemap (it waits for the
+    failed build's Pelican) or list the failed build's pages. Start empty."""
+    module = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    generator = getattr(module, "generator", None)
+    if generator is not None and hasattr(generator, "page_queue"):
+        generator._main_pelican = None
+        generator.page_queue = []
 
 
 def prepare(
