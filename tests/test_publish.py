@@ -564,3 +564,58 @@ def test_acknowledged_repeats_publish(site: Site) -> None:
     assert code == 0, out
     assert "(acknowledged)" in out
     assert tip(site.remote) is not None
+
+
+DRAFT_REPEATING_ARTICLE = REPEATING_ARTICLE.replace(
+    "Category: Transparency\n",
+    "Category: Transparency\nStatus: draft\nSummary: TODO: one or two sentences.\n",
+)
+
+
+def test_a_drafts_findings_are_reported_but_block_only_with_include_drafts(site: Site) -> None:
+    before = seed_remote_pages(site)
+    (site.root / "content" / "2024").mkdir(exist_ok=True)
+    (site.root / "content" / "2024" / "draft.md").write_text(
+        DRAFT_REPEATING_ARTICLE, encoding="utf-8"
+    )
+    commit_all(site.root, "A draft that repeats itself, summary not written yet")
+
+    code, out = run_publish(site.root, include_drafts=True)
+
+    assert code == 1, out
+    last = out.strip().splitlines()[-1]
+    assert "1 unacknowledged repeated paragraph(s) and 1 editorial error(s)" in last
+    assert tip(site.remote) == before
+
+    code, out = run_publish(site.root)
+
+    assert code == 0, out
+    summary_line = 1 + DRAFT_REPEATING_ARTICLE.splitlines().index(
+        "Summary: TODO: one or two sentences."
+    )
+    assert (
+        f"content/2024/draft.md:{summary_line}: error: Summary: is a placeholder" in out
+    )  # reported all the same
+    assert "2 finding(s) in drafts, listed above, do not stop the publish" in out
+    assert is_ancestor(site.remote, before, tip(site.remote))
+    # A draft is checked, never published: not even at an unlisted URL.
+    published = files(site.remote, tip(site.remote))
+    assert not [name for name in published if "draft" in name], sorted(published)
+
+
+def test_an_editorial_error_in_a_published_article_stops_the_publish(site: Site) -> None:
+    before = seed_remote_pages(site)
+    article = next((site.root / "content" / "2023").glob("*.md"))
+    text = article.read_text(encoding="utf-8")
+    summary = next(line for line in text.splitlines() if line.startswith("Summary:"))
+    article.write_text(text.replace(summary, "Summary: TODO"), encoding="utf-8")
+    commit_all(site.root, "A summary left unwritten")
+
+    code, out = run_publish(site.root)
+
+    assert code == 1, out
+    shown = article.relative_to(site.root).as_posix()
+    line = text.splitlines().index(summary) + 1
+    assert f"{shown}:{line}: error: Summary: is a placeholder ('TODO')" in out
+    assert "1 editorial error(s)" in out.strip().splitlines()[-1]
+    assert tip(site.remote) == before

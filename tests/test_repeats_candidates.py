@@ -12,10 +12,11 @@ import pytest
 from editorial.repeats.candidates import (
     exact_pairs,
     lexical_candidates,
+    number_variants,
     semantic_candidates,
     semantic_pairs,
 )
-from editorial.repeats.lexical import ShingleIndex
+from editorial.repeats.lexical import ShingleIndex, shingles
 
 
 @pytest.mark.parametrize(
@@ -197,3 +198,54 @@ def test_semantic_pairs_across_builds_equal_a_full_computation():
     got, want = run(edited)
     assert got == want and store.saves == 2
     assert store.saved[0.4][0] == edited
+
+
+# ------------------------------------------------------------ number variants
+
+
+def groups_of(ids: np.ndarray) -> list[set[int]]:
+    """The groups number_variants forms, as sets of unit indices."""
+    found: dict[int, set[int]] = {}
+    for index, group in enumerate(ids.tolist()):
+        if group >= 0:
+            found.setdefault(group, set()).add(index)
+    return sorted(found.values(), key=min)
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        # A template line with a changing number, in three articles.
+        (["item 17 of the series", "item 18 of the series", "item 190 of the series"],
+         [{0, 1, 2}]),
+        # The same text twice is an exact repeat, not a variant group of its own...
+        (["in 2024 the budget rose", "in 2024 the budget rose"], []),
+        # ...but joins the group when a variant exists.
+        (["item 1 of 9", "item 2 of 9", "item 1 of 9"], [{0, 1, 2}]),
+        # Without a number, or with other words, there is nothing to group.
+        (["the budget rose", "the budget fell", "in 2024 the budget rose",
+          "in 2024 the budget fell"], []),
+        (["36 hours in india", "4 hours in india", "4 hours in indonesia"], [{0, 1}]),
+        ([], []),
+    ],
+)  # fmt: skip
+def test_number_variants_group_texts_that_differ_only_in_their_numbers(tokens, expected):
+    assert groups_of(number_variants(tokens)) == expected
+
+
+def test_number_variants_are_never_candidates_of_each_other():
+    template = [f"this note is item {n} of the series on the budget" for n in range(60)]
+    other = ["this note is item 7 of the series on the budget and the deficit as well"]
+    tokens = template + other
+    variants = number_variants(tokens)
+    shingle_sets = [shingles(t.split()) for t in tokens]
+    lexical = lexical_candidates(shingle_sets, max_df=100, variants=variants)
+    # The template lines pair with the longer paragraph, never with each other.
+    assert lexical == {(n, 60) for n in range(60)}
+    matrix = unit_rows(3, len(tokens))
+    matrix[:] = matrix[0]  # every text reads the same to the model
+    semantic = semantic_candidates(matrix, 0.9, variants=variants)
+    assert semantic == {(n, 60) for n in range(60)}
+    assert semantic_pairs([str(n) for n in range(len(tokens))], matrix, 0.9, None, variants) == (
+        semantic
+    )

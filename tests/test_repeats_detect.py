@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from editorial.paragraphs import ParagraphRecord
-from editorial.repeats import embeddings
-from editorial.repeats.detect import Document, RepeatSettings, detect_repeats, find_repeats
+from editorial.repeats import Document, RepeatSettings, embeddings, find_repeats, model_files
+from editorial.repeats.detect import detect_repeats
 from tests.support import paragraphs_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,7 +176,7 @@ def test_wrong_model_dir_falls_back_to_lexical_and_says_so_once_per_build(tmp_pa
 
 
 def _model_copy(tmp_path: Path) -> Path:
-    files = embeddings.resolve_model(embeddings.PACKAGED)
+    files = model_files.resolve_model(model_files.PACKAGED)
     directory = tmp_path / "model"
     directory.mkdir()
     shutil.copy(files.model, directory / "model.onnx")
@@ -186,7 +186,7 @@ def _model_copy(tmp_path: Path) -> Path:
 
 def test_a_model_that_fails_midway_falls_back_to_lexical(tmp_path, caplog):
     # Paragraph vectors embed; the sentence vectors a pair asks for later fail.
-    model = embeddings.load_encoder(embeddings.PACKAGED)
+    model = embeddings.load_encoder(model_files.PACKAGED)
     calls = []
 
     def flaky(texts):
@@ -209,7 +209,7 @@ def test_model_sha256_mismatch_is_refused(tmp_path, caplog):
     directory = _model_copy(tmp_path)
     good = hashlib.sha256((directory / "tokenizer.json").read_bytes()).hexdigest()
     (directory / "SHA256SUMS").write_text(f"{'0' * 64}  model.onnx\n{good}  tokenizer.json\n")
-    with pytest.raises(embeddings.ModelError, match=r"sha256 mismatch for .*model\.onnx"):
+    with pytest.raises(model_files.ModelError, match=r"sha256 mismatch for .*model\.onnx"):
         embeddings.load_encoder(directory)
     with caplog.at_level(logging.WARNING, logger="editorial.repeats"):
         report = detect_repeats([seed_document()], settings(tmp_path, model=str(directory)))
@@ -218,9 +218,9 @@ def test_model_sha256_mismatch_is_refused(tmp_path, caplog):
 
 
 def test_packaged_model_is_verified_against_pinned_sha256():
-    files = embeddings.resolve_model(embeddings.PACKAGED)
+    files = model_files.resolve_model(model_files.PACKAGED)
     assert files.model_sha256 == "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
-    embeddings.verify(files)  # raises on mismatch
+    model_files.verify(files)  # raises on mismatch
 
 
 def test_model_directory_setting_is_used(tmp_path):
@@ -248,7 +248,7 @@ class CountingEncoder:
 
 
 def test_embedding_cache_is_reused_and_invalidated_by_a_model_change(tmp_path):
-    real = embeddings.load_encoder(embeddings.PACKAGED)
+    real = embeddings.load_encoder(model_files.PACKAGED)
     doc = seed_document()
     s = settings(tmp_path)
 
@@ -272,8 +272,8 @@ def test_embedding_cache_is_reused_and_invalidated_by_a_model_change(tmp_path):
 
 
 def test_cache_key_changes_with_the_model_files():
-    files = embeddings.resolve_model(embeddings.PACKAGED)
-    other = embeddings.ModelFiles(
+    files = model_files.resolve_model(model_files.PACKAGED)
+    other = model_files.ModelFiles(
         files.model, files.tokenizer, "f" * 64, files.tokenizer_sha256, "other"
     )
     assert files.model_id != other.model_id
@@ -314,3 +314,21 @@ def test_book_length_document_is_fast(tmp_path):
         (1401, 701, "near"),
     ]
     assert elapsed < 30, f"{elapsed:.1f} s for 1,500 paragraphs"
+
+
+def test_a_template_line_in_every_article_keeps_candidates_linear(tmp_path):
+    # "This note is item 17 of the series." recurs in every article with its
+    # own number: the lines differ only in the number, so none repeats another,
+    # and they must not be paired with each other (N^2 / 2 pairs to decide).
+    rng = random.Random(11)
+    articles = 400
+    documents = []
+    for n in range(articles):
+        prose = " ".join(rng.choice(_WORDS) for _ in range(40)) + "."
+        template = f"This note is item {n + 1} of the series on the state budget."
+        records = (ParagraphRecord(1, 3, prose), ParagraphRecord(2, 5, template))
+        documents.append(Document(f"content/note-{n}.md", records))
+    report = detect_repeats(documents, settings(tmp_path), encoder=(bag_of_words_encoder, "bow"))
+    assert report.units == 2 * articles
+    assert report.candidates < articles  # would be 79,800 pairs of template lines
+    assert report.findings == []

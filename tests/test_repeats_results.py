@@ -8,8 +8,7 @@ from dataclasses import replace
 import pytest
 
 from editorial.paragraphs import ParagraphRecord
-from editorial.repeats import detect
-from editorial.repeats.detect import Document, RepeatSettings, find_repeats
+from editorial.repeats import Document, RepeatSettings, detect, find_repeats
 
 SENTENCE = (
     "The regulator published its annual transparency report on Tuesday, listing "
@@ -82,3 +81,35 @@ def test_a_cache_file_that_is_not_a_database_costs_time_not_findings(tmp_path, c
     settings = RepeatSettings(semantic=False, cache_dir=str(tmp_path))
     uncached = RepeatSettings(semantic=False, cache_dir=None)
     assert find_repeats(documents(), settings) == find_repeats(documents(), uncached)
+
+
+WARM_RUN = """
+import sys
+from editorial.paragraphs import ParagraphRecord
+from editorial.repeats import Document, RepeatSettings, find_repeats
+documents = [Document("content/a.md", (ParagraphRecord(1, 3, {first!r}),)),
+             Document("content/b.md", (ParagraphRecord(1, 4, {first!r}),))]
+findings = find_repeats(documents, RepeatSettings(cache_dir={cache!r}))
+print(len(findings), *sorted(m for m in ("numpy", "onnxruntime", "editorial.repeats.detect")
+                              if m in sys.modules))
+"""
+
+
+def test_a_build_whose_findings_are_known_does_not_load_the_detector(tmp_path):
+    # What keeps a warm build cheap: with the findings cached, neither the
+    # detector nor numpy nor the model's runtime is imported.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = WARM_RUN.format(first=SENTENCE, cache=str(tmp_path))
+    plugins = str(Path(__file__).resolve().parents[1] / "plugins")
+
+    def run() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", script], cwd=plugins, capture_output=True, text=True, check=True
+        )
+        return done.stdout.split()
+
+    assert run() == ["1", "editorial.repeats.detect", "numpy", "onnxruntime"]
+    assert run() == ["1"]

@@ -1,5 +1,9 @@
-"""One `Finding` type and its formatters: the build log, `invoke check`
-(text, json, github) and the publish gate all print the same findings."""
+"""The findings and their formatters: the build log, `invoke check` (text,
+json, github) and the publish gate all print the same findings.
+
+`Finding` is a repeated paragraph; `Diagnostic` is what any other editorial
+rule (`editorial.rules`) reports. Both carry a rule id and a severity.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 
 RULE_REPEATED_PARAGRAPH = "repeated-paragraph"
+
+# Severities, most serious first. Errors fail `invoke check` (and stop
+# `invoke publish`); warnings only with --strict; info never.
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+# GitHub Actions' workflow commands for each severity.
+_GITHUB_LEVEL = {ERROR: "error", WARNING: "warning", INFO: "notice"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,11 @@ class Finding:
             text += " (acknowledged)"
         return text
 
+    @property
+    def severity(self) -> str:
+        """An unacknowledged repeat fails the check; an acknowledged one is information."""
+        return INFO if self.acknowledged else ERROR
+
     def as_text(self) -> str:
         """A linter-style line: `path:line: message`."""
         return f"{self.file}:{self.line}: {self.message()}"
@@ -72,12 +88,57 @@ class Finding:
     def as_dict(self) -> dict:
         data = asdict(self)
         data["score"] = round(self.score, 3)
-        # Key order as documented in the README.
-        order = ["rule", "file", "line", "paragraph", "kind", "score", "repeats", "acknowledged"]
+        data["severity"] = self.severity
+        # Key order as documented in docs/checks.md.
+        order = ["rule", "severity", "file", "line", "paragraph", "kind", "score", "repeats",
+                 "acknowledged"]  # fmt: skip
         return {key: data[key] for key in order}
 
     def acknowledge(self) -> Finding:
         return replace(self, acknowledged=True)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """What an editorial rule found at one line: `message` says what is wrong
+    there, `hint` how to fix it (the rule's fix hint)."""
+
+    file: str
+    line: int
+    rule: str
+    severity: str  # ERROR, WARNING or INFO
+    message: str
+    hint: str = ""
+
+    def as_text(self) -> str:
+        """`content/x.md:3: warning: no Tags:; add 'Tags: a, b' [tags-missing]`."""
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        hint = f"; {self.hint}" if self.hint else ""
+        return f"{where}: {self.severity}: {self.message}{hint} [{self.rule}]"
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    order = {severity: n for n, severity in enumerate(SEVERITIES)}
+    return sorted(diagnostics, key=lambda d: (d.file, d.line, order[d.severity], d.rule))
+
+
+def diagnostics_line(diagnostics: Sequence[Diagnostic]) -> str:
+    """`editorial rules: 1 error, 2 warnings, 0 info`."""
+    counts = Counter(d.severity for d in diagnostics)
+    parts = [f"{counts[ERROR]} error{'s' if counts[ERROR] != 1 else ''}",
+             f"{counts[WARNING]} warning{'s' if counts[WARNING] != 1 else ''}",
+             f"{counts[INFO]} info"]  # fmt: skip
+    return "editorial rules: " + ", ".join(parts)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -111,19 +172,33 @@ def summary_line(findings: Sequence[Finding], articles: int | None = None) -> st
     )
 
 
-def format_text(findings: Sequence[Finding], articles: int | None = None) -> str:
-    lines = [f.as_text() for f in findings]
+def format_text(
+    findings: Sequence[Finding],
+    articles: int | None = None,
+    diagnostics: Sequence[Diagnostic] = (),
+) -> str:
+    lines = [d.as_text() for d in diagnostics]
+    lines += [f.as_text() for f in findings]
+    if diagnostics:
+        lines.append(diagnostics_line(diagnostics))
     lines.append(summary_line(findings, articles))
     return "\n".join(lines)
 
 
 def format_json(
-    findings: Sequence[Finding], articles: int | None = None, errors: Sequence[object] = ()
+    findings: Sequence[Finding],
+    articles: int | None = None,
+    errors: Sequence[object] = (),
+    diagnostics: Sequence[Diagnostic] = (),
 ) -> str:
-    """One JSON object: `findings`, `summary`, and `errors` when there are any."""
+    """One JSON object: `findings` (every rule's, each with `rule` and
+    `severity`), `summary`, and `errors` when there are any."""
+    summary = summarise(findings, articles)
+    counts = Counter([*(d.severity for d in diagnostics), *(f.severity for f in findings)])
+    summary["by_severity"] = {severity: counts.get(severity, 0) for severity in SEVERITIES}
     payload: dict = {
-        "findings": [f.as_dict() for f in findings],
-        "summary": summarise(findings, articles),
+        "findings": [d.as_dict() for d in diagnostics] + [f.as_dict() for f in findings],
+        "summary": summary,
     }
     if errors:
         payload["errors"] = [e.as_dict() if isinstance(e, InputError) else e for e in errors]
@@ -134,13 +209,33 @@ def _github_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def format_github(findings: Sequence[Finding], articles: int | None = None) -> str:
+def _github_property(text: str) -> str:
+    return _github_escape(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(
+    severity: str, file: str, line: int, title: str, message: str
+) -> str:
+    """One workflow command: GitHub shows it on `line` of `file` in the pull request."""
+    props = f"file={_github_property(file)},line={line},title={_github_property(title)}"
+    return f"::{_GITHUB_LEVEL[severity]} {props}::{_github_escape(message)}"
+
+
+def format_github(
+    findings: Sequence[Finding],
+    articles: int | None = None,
+    diagnostics: Sequence[Diagnostic] = (),
+) -> str:
     """GitHub Actions workflow commands: one annotation per finding."""
-    lines = []
-    for f in findings:
-        level = "notice" if f.acknowledged else "warning"
-        props = f"file={f.file},line={f.line},title={f.rule}".replace("::", ": :")
-        lines.append(f"::{level} {props}::{_github_escape(f.message())}")
+    lines = [
+        github_annotation(
+            d.severity, d.file, d.line, d.rule, f"{d.message}; {d.hint}" if d.hint else d.message
+        )
+        for d in diagnostics
+    ]
+    lines += [github_annotation(f.severity, f.file, f.line, f.rule, f.message()) for f in findings]
+    if diagnostics:
+        lines.append(diagnostics_line(diagnostics))
     lines.append(summary_line(findings, articles))
     return "\n".join(lines)
 

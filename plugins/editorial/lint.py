@@ -1,15 +1,15 @@
-"""Article lint: the mistakes that make Pelican skip an article or a link,
+"""Article lint: the mistakes that make Pelican skip or misread an article,
 found before the build with the file and line, and what to do about them.
 
-Pelican itself reports these late and vaguely ("Could not process ./x.md",
-"Unable to find '/y.md', skipping url replacement."); these checks name the
-line. Pure functions: no Pelican imports.
+Pelican itself reports these late and vaguely ("Could not process ./x.md");
+these checks name the line. A `{filename}` link to nothing is the rule
+`link-target-missing` (rules/links.py). Pure functions: no Pelican imports.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from dateutil import parser as date_parser
 
@@ -23,7 +23,6 @@ from editorial.findings import (
 # Python-Markdown's meta extension syntax (what Pelican's reader accepts).
 _META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
-_INTERNAL_LINK = re.compile(r"\{(?P<what>filename|static|attach)\}(?P<path>[^)\s\"'#?>]+)")
 
 
 def metadata_lines(text: str) -> dict[str, tuple[int, str]]:
@@ -48,7 +47,7 @@ def metadata_lines(text: str) -> dict[str, tuple[int, str]]:
 
 
 def lint_article(path: Path, display: str, text: str, content_root: Path) -> list[InputError]:
-    """Problems in one article's metadata and internal links."""
+    """Problems in one article's metadata."""
     errors: list[InputError] = []
     meta = metadata_lines(text)
     if not text.strip():
@@ -75,24 +74,5 @@ def lint_article(path: Path, display: str, text: str, content_root: Path) -> lis
             parse_acknowledgements(value)
         except AcknowledgementError as error:
             errors.append(InputError(display, line, str(error)))
-    for number, line_text in enumerate(text.splitlines(), 1):
-        for match in _INTERNAL_LINK.finditer(line_text):
-            target = _resolve(match.group("path"), path, content_root)
-            if not target.exists():
-                errors.append(
-                    InputError(
-                        display,
-                        number,
-                        f"{match.group(0)} links to a file that does not exist "
-                        f"({target}); fix the path (relative to this file, or to "
-                        f"{content_root.name}/ when it starts with /)",
-                    )
-                )
     return errors
 
-
-def _resolve(link: str, source: Path, content_root: Path) -> Path:
-    link = link.replace("%20", " ")
-    if link.startswith("/"):
-        return content_root.joinpath(*PurePosixPath(link.lstrip("/")).parts)
-    return source.parent.joinpath(*PurePosixPath(link).parts).resolve()

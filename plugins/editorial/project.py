@@ -11,8 +11,10 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import markdown
 
@@ -34,6 +36,11 @@ def read_settings(
     from pelican.settings import read_settings as pelican_read_settings
 
     return pelican_read_settings(str(Path(root) / settings_file), override=dict(override or {}))
+
+
+def site_now(settings: Mapping[str, Any]) -> datetime:
+    """The current time in the site's TIMEZONE (Pelican's default: UTC)."""
+    return datetime.now(ZoneInfo(str(settings.get("TIMEZONE") or "UTC")))
 
 
 def project_dir(settings: Mapping[str, Any]) -> Path:

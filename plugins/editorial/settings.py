@@ -32,6 +32,11 @@ DEFAULTS: dict[str, Any] = {
     # A lower bar for pairs that state the same numbers (spun copy keeps facts).
     "EDITORIAL_REPEATS_SAME_FACTS": 0.77,
     "EDITORIAL_REPEATS_CORROBORATED": 0.65,
+    # Editorial rules (docs/checks.md): the ids of rules this site turns off,
+    # e.g. ("tags-missing", "insecure-link"); `invoke check --rules` lists them.
+    "EDITORIAL_DISABLED_RULES": (),
+    # A draft whose Date: is older than this many days is reported (stale-draft).
+    "EDITORIAL_STALE_DRAFT_DAYS": 30,
     # Entity linking (README, "Entity linking"). The registry: a relative path
     # is resolved against the project directory (the parent of PATH); None
     # turns linking off. A missing default file turns it off too.
@@ -89,9 +94,38 @@ def validate(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
         value = get(settings, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
             problems.append((name, f"{name} = {value!r}; use a number above 0 and at most 1"))
+    problems += _rule_problems(settings)
     mode = get(settings, "ENTITY_LINK_MODE")
     if mode not in ("first", "all", "none"):
         problems.append(
             ("ENTITY_LINK_MODE", f"ENTITY_LINK_MODE = {mode!r}; use 'first', 'all' or 'none'")
         )
+    return problems
+
+
+def _rule_problems(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
+    from editorial.rules import RULE_IDS
+
+    problems: list[tuple[str, str]] = []
+    disabled = get(settings, "EDITORIAL_DISABLED_RULES")
+    if isinstance(disabled, str) or not isinstance(disabled, (list, tuple, set, frozenset)):
+        problems.append(
+            ("EDITORIAL_DISABLED_RULES",
+             f"EDITORIAL_DISABLED_RULES = {disabled!r}; use a list of rule ids, "
+             "e.g. ['tags-missing']")
+        )  # fmt: skip
+    else:
+        unknown = sorted(str(rule) for rule in disabled if rule not in RULE_IDS)
+        if unknown:
+            problems.append(
+                ("EDITORIAL_DISABLED_RULES",
+                 f"EDITORIAL_DISABLED_RULES names unknown rule(s) {', '.join(unknown)}; "
+                 "`invoke check --rules` lists the rules")
+            )  # fmt: skip
+    days = get(settings, "EDITORIAL_STALE_DRAFT_DAYS")
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+        problems.append(
+            ("EDITORIAL_STALE_DRAFT_DAYS",
+             f"EDITORIAL_STALE_DRAFT_DAYS = {days!r}; use a whole number of days >= 0")
+        )  # fmt: skip
     return problems

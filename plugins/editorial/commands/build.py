@@ -47,6 +47,7 @@ class BuildResult:
     findings: list[Finding] = field(default_factory=list)
     articles: int = 0
     problems: list[str] = field(default_factory=list)  # the messages that failed it
+    drafts: frozenset[str] = frozenset()  # the draft articles, as findings name them
 
 
 class _BuildLog(logging.Handler):
@@ -118,6 +119,10 @@ def run_pelican(
         findings=list(review.findings) if review else [],
         articles=len(review.articles) if review else 0,
         problems=log.problems,
+        drafts=frozenset(
+            path for path, item in (review.articles.items() if review else ())
+            if getattr(item, "status", "") == "draft"
+        ),
     )
 
 

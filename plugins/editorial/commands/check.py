@@ -1,6 +1,8 @@
 """`invoke check`: the editorial checks without building the site.
 
-Exit status: 0 when there are no unacknowledged findings, 1 when there are,
+The editorial rules (`editorial.rules`) and the repeated paragraphs, over
+content/ or the files and folders given. Exit status: 0 when nothing fails,
+1 on errors or unacknowledged repeats (and on warnings with `strict`),
 2 on bad input or usage (the message names the file and line).
 """
 
@@ -8,13 +10,27 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from editorial import project, site
-from editorial.findings import FORMATTERS, Finding, InputError, format_json
+from editorial import settings as plugin_settings
+from editorial.findings import (
+    ERROR,
+    FORMATTERS,
+    RULE_REPEATED_PARAGRAPH,
+    WARNING,
+    Diagnostic,
+    Finding,
+    InputError,
+    format_json,
+    sort_diagnostics,
+)
 from editorial.lint import lint_article
+from editorial.rules import RULES, Context, describe_rules, run_rules
+from editorial.rules.article import Article
+from editorial.rules.links import missing_targets
 from editorial.sources import parse_article, read_source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -25,16 +41,23 @@ class CheckResult:
     findings: list[Finding]
     errors: list[InputError]
     articles: int
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    drafts: frozenset[str] = frozenset()  # the drafts' paths, as shown
 
     @property
     def unacknowledged(self) -> list[Finding]:
         return [f for f in self.findings if not f.acknowledged]
 
-    @property
-    def exit_code(self) -> int:
+    def failing(self, *, strict: bool = False) -> list[Finding | Diagnostic]:
+        """What fails the check: errors and unacknowledged repeats, and
+        warnings too when `strict`."""
+        levels = (ERROR, WARNING) if strict else (ERROR,)
+        return [*self.unacknowledged, *(d for d in self.diagnostics if d.severity in levels)]
+
+    def exit_code(self, *, strict: bool = False) -> int:
         if self.errors:
             return EXIT_BAD_INPUT
-        return EXIT_FINDINGS if self.unacknowledged else EXIT_CLEAN
+        return EXIT_FINDINGS if self.failing(strict=strict) else EXIT_CLEAN
 
 
 def run_check(
@@ -63,6 +86,7 @@ def run_check(
             errors.append(InputError(shown, 0, "no such file"))
     md = project.make_markdown(settings)
     sources: list[site.Source] = []
+    articles: list[Article] = []
     content_root = Path(settings["PATH"])
     for path in project.markdown_files(existing, excludes):
         display = project.display_path(path, display_root)
@@ -72,13 +96,20 @@ def run_check(
             continue
         errors.extend(lint_article(path, display, text, content_root))
         sources.append(parse_article(text, display, md))
-    findings = site.review_sources(sources, settings)
-    return CheckResult(findings, errors, len(sources))
+        articles.append(Article(path, display, text, content_root))
+    disabled = plugin_settings.get(settings, "EDITORIAL_DISABLED_RULES")
+    findings = [] if RULE_REPEATED_PARAGRAPH in disabled else site.review_sources(sources, settings)
+    context = Context(project.site_now(settings).date(), settings)
+    diagnostics = run_rules(articles, context, disabled, site_wide=not paths)
+    drafts = frozenset(a.display for a in articles if a.is_draft)
+    return CheckResult(findings, errors, len(sources), sort_diagnostics(diagnostics), drafts)
 
 
 def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
-    """Lint every Markdown file under the content directory (articles and pages);
+    """What stops a build: lint every Markdown file under the content
+    directory (articles and pages) and look for `{filename}` links to nothing;
     paths are shown relative to the project `root`."""
+    rule_hint = next(r.hint for r in RULES if r.id == "link-target-missing")
     content_root = Path(settings["PATH"])
     errors: list[InputError] = []
     for path in project.markdown_files([content_root]):
@@ -88,6 +119,9 @@ def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
             errors.append(text)
         else:
             errors.extend(lint_article(path, display, text, content_root))
+            article = Article(path, display, text, content_root)
+            errors.extend(InputError(display, line, f"{message}; {rule_hint}")
+                          for line, message in missing_targets(article))  # fmt: skip
     return errors
 
 
@@ -96,22 +130,36 @@ def check(
     paths: Sequence[str] = (),
     *,
     output_format: str = "text",
+    strict: bool = False,
+    list_rules: bool = False,
     settings_file: str = "pelicanconf.py",
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
 ) -> int:
-    """Print the findings in `output_format` (text, json, github); return the exit status."""
+    """Print the findings in `output_format` (text, json, github); return the
+    exit status (warnings fail only when `strict`). `list_rules` prints the
+    rules instead."""
+    if list_rules:
+        print(describe_rules(), file=out)
+        return EXIT_CLEAN
     if output_format not in FORMATTERS:
         print(
             f"check: unknown format {output_format!r}; use one of: {', '.join(FORMATTERS)}",
             file=err,
         )
         return EXIT_BAD_INPUT
-    result = run_check(root, paths, project.read_settings(root, settings_file))
+    settings = project.read_settings(root, settings_file)
+    problems = plugin_settings.validate(settings)
+    if problems:
+        for _, message in problems:
+            print(InputError(settings_file, 0, message).as_text(), file=err)
+        return EXIT_BAD_INPUT
+    result = run_check(root, paths, settings)
     for error in result.errors:
         print(error.as_text(), file=err)
     if output_format == "json":
-        print(format_json(result.findings, result.articles, result.errors), file=out)
+        text = format_json(result.findings, result.articles, result.errors, result.diagnostics)
     else:
-        print(FORMATTERS[output_format](result.findings, result.articles), file=out)
-    return result.exit_code
+        text = FORMATTERS[output_format](result.findings, result.articles, result.diagnostics)
+    print(text, file=out)
+    return result.exit_code(strict=strict)

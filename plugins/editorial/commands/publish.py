@@ -14,8 +14,9 @@ Modelled on MkDocs' `gh-deploy`. In order:
 4. Pelican builds from scratch into a fresh temporary directory (never
    output/, which stays the preview); any warning fails it, so a skipped
    article or an unresolved `{filename}` link stops the publish. The build's
-   own findings are the gate: unacknowledged repeats stop the publish unless
-   `allow_findings`.
+   own findings and the editorial rules' errors are the gate: unacknowledged
+   repeats and rule errors stop the publish unless `allow_findings`. Those in
+   drafts are reported but do not stop it, unless `include_drafts`.
 5. ghp-import commits the build onto the local pages branch, with `.nojekyll`
    and, when a domain is set, `CNAME`.
 6. `git push REMOTE BRANCH:BRANCH`, a force-push only with `force`.
@@ -32,12 +33,15 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlparse
 
+from editorial import settings as plugin_settings
 from editorial.commands import build as build_cmd
+from editorial.commands import check as check_cmd
 from editorial.commands import git
 from editorial.commands.pages import (
     FETCH_REF,
@@ -46,7 +50,7 @@ from editorial.commands.pages import (
     plan_pages_branch,
     push_site,
 )
-from editorial.findings import Finding, format_text
+from editorial.findings import ERROR, RULE_REPEATED_PARAGRAPH, Diagnostic, Finding, format_text
 
 # At most this many uncommitted files are listed when refusing a dirty tree.
 MAX_LISTED_FILES = 30
@@ -89,6 +93,7 @@ def publish(
     allow_dirty: bool = False,
     force: bool = False,
     allow_findings: bool = False,
+    include_drafts: bool = False,
     settings_file: str = "publishconf.py",
     out: TextIO = sys.stdout,
 ) -> int:
@@ -97,7 +102,8 @@ def publish(
     `remote` is a remote name, URL or path; `siteurl` overrides the
     PUBLISH_SITEURL setting, `cname` the GITHUB_PAGES_CNAME one. `allow_dirty`
     publishes despite uncommitted changes; `allow_findings` despite
-    unacknowledged repeated paragraphs; `force` does both and replaces the
+    unacknowledged repeated paragraphs and rule errors; `include_drafts`
+    lets findings in drafts stop it too; `force` does both and replaces the
     remote branch's history when it has diverged from the local one.
 
     Returns 0 when the site was pushed, 1 when anything stopped it (the
@@ -119,7 +125,11 @@ def publish(
         with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
             site = Path(tmp) / "site"
             result = build_site(settings, site, out=out)
-            check_findings(result.findings, result.articles, allow_findings or force, out)
+            check_findings(
+                result.findings, result.articles, allow_findings or force, out,
+                diagnostics=rule_diagnostics(root, settings), drafts=result.drafts,
+                include_drafts=include_drafts,
+            )  # fmt: skip
             commit = commit_site(
                 root, site, branch=branch, message=source.message(), cname=domain, plan=plan
             )
@@ -221,22 +231,55 @@ def build_site(settings: dict[str, Any], output: Path, *, out: TextIO) -> build_
     return result
 
 
+def rule_diagnostics(root: Path, settings: dict[str, Any]) -> list[Diagnostic]:
+    """The editorial rules over the site's articles, as `invoke check` finds
+    them (the repeats come from the build itself)."""
+    disabled = list(plugin_settings.get(settings, "EDITORIAL_DISABLED_RULES"))
+    quiet = {**settings, "EDITORIAL_DISABLED_RULES": [*disabled, RULE_REPEATED_PARAGRAPH]}
+    return check_cmd.run_check(root, (), quiet, display_root=root).diagnostics
+
+
 def check_findings(
-    findings: list[Finding], articles: int, allow_findings: bool, out: TextIO
+    findings: list[Finding],
+    articles: int,
+    allow_findings: bool,
+    out: TextIO,
+    *,
+    diagnostics: Sequence[Diagnostic] = (),
+    drafts: frozenset[str] = frozenset(),
+    include_drafts: bool = False,
 ) -> None:
-    """The editorial gate: unacknowledged repeated paragraphs stop the
-    publish unless `allow_findings`."""
-    _say(out, format_text(findings, articles))
-    unacknowledged = [f for f in findings if not f.acknowledged]
-    if not unacknowledged:
+    """The editorial gate: unacknowledged repeated paragraphs and rule errors
+    stop the publish unless `allow_findings`. Findings in drafts (or repeats
+    of a draft's paragraph) are reported, and stop it only with `include_drafts`."""
+    _say(out, format_text(findings, articles, diagnostics))
+    exempt = frozenset() if include_drafts else drafts
+    repeats = [f for f in findings if not f.acknowledged]
+    errors = [d for d in diagnostics if d.severity == ERROR]
+    blocking_repeats = [f for f in repeats if not {f.file, f.repeats.file} & exempt]
+    blocking_errors = [d for d in errors if d.file not in exempt]
+    in_drafts = len(repeats) + len(errors) - len(blocking_repeats) - len(blocking_errors)
+    if in_drafts:
+        _say(
+            out,
+            f"publish: {in_drafts} finding(s) in drafts, listed above, do not stop the "
+            "publish (--include-drafts makes them)",
+        )
+    count = len(blocking_repeats) + len(blocking_errors)
+    if not count:
         return
     if allow_findings:
-        _say(out, f"publish: WARNING: publishing {len(unacknowledged)} unacknowledged finding(s)")
+        _say(out, f"publish: WARNING: publishing {count} unacknowledged finding(s)")
         return
+    what = []
+    if blocking_repeats:
+        what.append(f"{len(blocking_repeats)} unacknowledged repeated paragraph(s)")
+    if blocking_errors:
+        what.append(f"{len(blocking_errors)} editorial error(s)")
     raise PublishError(
-        f"{len(unacknowledged)} unacknowledged repeated paragraph(s), listed above: nothing "
-        "was pushed. Rewrite them, or accept deliberate repeats in the article's metadata "
-        "(Acknowledge_Repeats: 9, 12-13), or publish anyway with --allow-findings."
+        f"{' and '.join(what)}, listed above: nothing was pushed. Fix them; accept "
+        "deliberate repeats in the article's metadata (Acknowledge_Repeats: 9, 12-13); "
+        "mark unfinished articles 'Status: draft'; or publish anyway with --allow-findings."
     )
 
 

@@ -24,56 +24,14 @@ costs time, never the build.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from editorial.repeats.database import claim, select_in
 from editorial.repeats.features import TextFeatures, text_key
 
-FILENAME = "embeddings.sqlite"
 SCHEMA = 1
-_CHUNK = 500  # keys per query: below sqlite's limit on bound parameters
-
-
-def open_database(directory: str | Path | None) -> sqlite3.Connection | None:
-    """The cache file in `directory`, or None (no directory, or not usable)."""
-    if directory is None:
-        return None
-    try:
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(directory / FILENAME)
-        # Write-ahead logging: a commit appends to the log without waiting for
-        # the disk (synchronous=NORMAL), and readers do not block a writer. A
-        # crash or power loss can lose the last writes of a build, never
-        # corrupt the file: the right trade for a cache (each commit of the
-        # default journal cost ~70 ms of fsync on a rebuild).
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        return db
-    except (OSError, sqlite3.Error):
-        return None
-
-
-def _claim(db: sqlite3.Connection, what: str, owner: str, *clear: str) -> None:
-    """Make `owner` the one whose rows the tables hold: when the meta row
-    `what` names another, run the `clear` statements (delete the others' rows)
-    first. Only a change writes, so a warm build opens the cache without a write."""
-    row = db.execute("SELECT value FROM meta WHERE key=?", (what,)).fetchone()
-    if row is None or row[0] != owner:
-        for statement in clear:  # a "?" in a statement stands for the owner
-            db.execute(statement, (owner,) * statement.count("?"))
-        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (what, owner))
-        db.commit()
-
-
-def _select_in(db: sqlite3.Connection, query: str, keys: Sequence[str], *first) -> Iterator:
-    """Rows of `query` (ending in "IN ({})") for `keys`, one query per chunk."""
-    for start in range(0, len(keys), _CHUNK):
-        chunk = keys[start : start + _CHUNK]
-        yield from db.execute(query.format(",".join("?" * len(chunk))), (*first, *chunk))
 
 
 class EmbeddingCache:
@@ -96,9 +54,9 @@ class EmbeddingCache:
                 "keys TEXT NOT NULL, pairs BLOB NOT NULL, PRIMARY KEY (model, threshold))"
             )
             # The pairs were computed from these vectors: cleared with them.
-            _claim(db, "schema", str(SCHEMA), "DELETE FROM vectors", "DELETE FROM pairs")
+            claim(db, "schema", str(SCHEMA), "DELETE FROM vectors", "DELETE FROM pairs")
             # A model or settings change invalidates: drop vectors of other models.
-            _claim(
+            claim(
                 db,
                 "model",
                 model_id,
@@ -115,7 +73,7 @@ class EmbeddingCache:
             return found
         try:
             query = "SELECT text, dim, vector FROM vectors WHERE model=? AND text IN ({})"
-            for key, dim, blob in _select_in(self._db, query, rest, self.model_id):
+            for key, dim, blob in select_in(self._db, query, rest, self.model_id):
                 vector = np.frombuffer(blob, dtype=np.float32)
                 if vector.shape[0] == dim:
                     found[key] = self._memory[key] = vector
@@ -200,10 +158,10 @@ class FeatureCache:
             return
         try:
             # The version covers this module, so a new layout replaces the table.
-            _claim(db, "features", version, "DROP TABLE IF EXISTS features")
+            claim(db, "features", version, "DROP TABLE IF EXISTS features")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS features (text TEXT PRIMARY KEY, key TEXT NOT NULL, "
-                "shingles BLOB NOT NULL, tokens TEXT NOT NULL, lowercase TEXT NOT NULL, facts TEXT)"
+                "shingles BLOB NOT NULL, tokens TEXT NOT NULL, facts TEXT)"
             )
         except sqlite3.Error:
             self._db = None
@@ -217,13 +175,11 @@ class FeatureCache:
         found: dict[str, TextFeatures] = {}
         if self._db is None or not keys:
             return found
-        query = (
-            "SELECT text, key, shingles, tokens, lowercase, facts FROM features WHERE text IN ({})"
-        )
+        query = "SELECT text, key, shingles, tokens, facts FROM features WHERE text IN ({})"
         try:
-            for text, key, shingles, tokens, lowercase, facts in _select_in(self._db, query, keys):
+            for text, key, shingles, tokens, facts in select_in(self._db, query, keys):
                 found[text] = TextFeatures(
-                    key, np.frombuffer(shingles, dtype=np.uint32), tokens, lowercase, facts
+                    key, np.frombuffer(shingles, dtype=np.uint32), tokens, facts
                 )
         except sqlite3.Error:
             pass
@@ -233,11 +189,11 @@ class FeatureCache:
         if self._db is None or not items:
             return
         rows = [
-            (k, f.key, f.shingles.astype(np.uint32).tobytes(), f.tokens, f.lowercase, f.facts)
+            (k, f.key, f.shingles.astype(np.uint32).tobytes(), f.tokens, f.facts)
             for k, f in items.items()
         ]
         try:
-            self._db.executemany("INSERT OR REPLACE INTO features VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO features VALUES (?, ?, ?, ?, ?)", rows)
             self._db.commit()
         except sqlite3.Error:
             pass

@@ -26,15 +26,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from editorial.findings import Finding
-from editorial.repeats import results
 from editorial.repeats.blocks import Layout, extend_blocks, fill_gaps
-from editorial.repeats.cache import FeatureCache, open_database
-from editorial.repeats.candidates import exact_pairs, lexical_candidates, semantic_pairs
+from editorial.repeats.cache import FeatureCache
+from editorial.repeats.candidates import (
+    exact_pairs,
+    lexical_candidates,
+    number_variants,
+    semantic_pairs,
+)
+from editorial.repeats.database import open_database
 from editorial.repeats.decisions import Scores, decide
 from editorial.repeats.features import features_version
-from editorial.repeats.scoring import Thresholds
+from editorial.repeats.inputs import Document, RepeatSettings
 from editorial.repeats.strongest import as_findings, strongest_repeats
-from editorial.repeats.units import Document, Unit, build_units
+from editorial.repeats.units import Unit, build_units
 from editorial.repeats.vectors import EmbeddingFailed, Encoder, Vectors, embed_units
 
 # build_units and embed_units are the stages the benchmarks run on their own
@@ -46,38 +51,9 @@ __all__ = [
     "build_units",
     "detect_repeats",
     "embed_units",
-    "find_repeats",
 ]
 
 logger = logging.getLogger("editorial.repeats")
-
-
-@dataclass(frozen=True)
-class RepeatSettings:
-    # Paragraphs shorter than this ("Here is why.") are never compared: short
-    # lines recur legitimately and carry too little to judge a repeat by.
-    min_words: int = 8
-    # Use the sentence-embedding model (paraphrases); False = lexical only
-    # (exact and near).
-    semantic: bool = True
-    # "packaged" (all-MiniLM-L6-v2 from the installed packages) or a directory
-    # with model.onnx, tokenizer.json and SHA256SUMS (see embeddings.py).
-    model: str = "packaged"
-    # Where embeddings and text features are cached (sqlite); None = no disk cache.
-    cache_dir: str | None = ".editorial-cache"
-    near_threshold: float = Thresholds.near
-    paraphrase_threshold: float = Thresholds.paraphrase
-    same_facts_threshold: float = Thresholds.same_facts
-    corroborated_threshold: float = Thresholds.corroborated
-
-    @property
-    def thresholds(self) -> Thresholds:
-        return Thresholds(
-            near=self.near_threshold,
-            paraphrase=self.paraphrase_threshold,
-            same_facts=self.same_facts_threshold,
-            corroborated=self.corroborated_threshold,
-        )
 
 
 @dataclass
@@ -90,48 +66,6 @@ class RepeatReport:
     candidates: int = 0
     embedded: int = 0  # texts run through the model in this call
     cached: int = 0  # texts served from the cache
-
-
-def find_repeats(
-    documents: Sequence[Document], settings: RepeatSettings | None = None
-) -> list[Finding]:
-    """Every paragraph that repeats an earlier paragraph of the same document or
-    of a document earlier in `documents` (callers order them, oldest first).
-
-    The same input as the last build's gives the last build's findings
-    (results.py), without detecting again."""
-    settings = settings or RepeatSettings()
-    identity = _settings_identity(settings)
-    if identity is None or settings.cache_dir is None:
-        return detect_repeats(documents, settings).findings
-    digest = results.input_digest(documents, identity)
-    db = open_database(settings.cache_dir)
-    try:
-        findings = results.load(db, digest)
-        if findings is None:
-            report = detect_repeats(documents, settings)
-            findings = report.findings
-            if report.backend.startswith("semantic") or not settings.semantic:
-                results.store(db, digest, findings)
-        return findings
-    finally:
-        if db is not None:
-            db.close()
-
-
-def _settings_identity(settings: RepeatSettings) -> str | None:
-    """What of the settings the findings depend on, the model by the sha256s
-    it is pinned to (None when the model cannot even be located: nothing is
-    cached then)."""
-    model = ""
-    if settings.semantic:
-        from editorial.repeats.embeddings import ModelError, resolve_model
-
-        try:
-            model = resolve_model(settings.model).model_id
-        except ModelError:
-            return None
-    return f"{settings.min_words}|{settings.semantic}|{model}|{settings.thresholds}"
 
 
 def detect_repeats(
@@ -173,12 +107,13 @@ def _detect(
     """The stages after units; `vectors` None = lexical detection."""
     thresholds = settings.thresholds
     accepted = {pair: ("exact", 1.0) for pair in exact_pairs([u.key for u in units])}
-    candidates = lexical_candidates([u.shingles for u in units])
+    variants = number_variants([u.features.tokens for u in units])
+    candidates = lexical_candidates([u.shingles for u in units], variants=variants)
     if vectors is not None:
         matrix = vectors.attach_paragraphs(units)
         lowest = min(thresholds.paraphrase, thresholds.same_facts)
         keys = [u.key for u in units]
-        candidates |= semantic_pairs(keys, matrix, lowest, vectors.cache)
+        candidates |= semantic_pairs(keys, matrix, lowest, vectors.cache, variants)
     report.candidates = len(candidates)
     scores = Scores(units)
     decide(candidates, scores, thresholds, accepted)

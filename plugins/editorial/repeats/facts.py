@@ -9,10 +9,18 @@ credit: paragraphs without numbers or names would "agree" trivially, and names
 shared by every paragraph on one topic (Pakistan, Congress) prove nothing.
 
 A fact present on one side only is not a conflict: copies add or drop a
-sentence. Numbers are compared by value (``1,500`` = ``1500`` = ``1.5
-million`` / 1000, ``thirty-six`` = ``36``, ``64%`` = ``64 per cent``), names
-case-insensitively without a possessive 's. Quoted phrases are deliberately
-not compared: spun copy rewrites quotations too (seed paragraphs 5 and 10).
+sentence. Facts have kinds, and only a substitution within one kind is a
+conflict: amounts (``1,500`` = ``1500`` = ``1.5 million`` / 1000,
+``thirty-six`` = ``36``, ``three`` = ``3``, ``64%`` = ``64 per cent``),
+ranks (``third`` = ``3rd``: "the third in a series" is not "the second of
+three"), months, and days of a month (``1 July`` = ``July 1st`` = ``the
+first of July``). Names are compared case-insensitively without a possessive
+'s, allowing one typo in a long name. Quoted phrases are deliberately not
+compared: spun copy rewrites quotations too (seed paragraphs 5 and 10).
+
+A capitalised word that starts a sentence ("Considering", "Authors") is not
+taken for a name unless its document also writes it capitalised in the
+middle of a sentence (Pakistan, Clegg): names recur, sentence openers do not.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from editorial.repeats.text import raw_words, sentences
+from editorial.repeats.text import sentences
 
 _UNITS = {
     "zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -52,7 +60,8 @@ _NUMBER = re.compile(
 )
 _WORD_NUMBER = re.compile(
     rf"\b(?:({'|'.join(_TENS)})(?:[\s-]({'|'.join(k for k in _UNITS if _UNITS[k] < 10)}))?"
-    rf"|({_NUMBER_WORDS}))\b(?:\s+(hundred|thousand|million|billion)\b)?",
+    rf"|({_NUMBER_WORDS})|(?:a|one)(?=\s+(?:hundred|thousand|million|billion)\b))\b"
+    r"(?:\s+(hundred|thousand|million|billion)\b)?",
     re.IGNORECASE,
 )
 # Ordinals ("the seventh passage", "Secondly,") and months ("January 16" vs
@@ -62,11 +71,23 @@ _MONTH = re.compile(
     rf"\b({'|'.join(m.capitalize() for m in _MONTHS)}|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
 )
+_MONTH_WORDS = (
+    rf"(?:{'|'.join(m.capitalize() for m in _MONTHS)}|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
+_ORDINAL_SUFFIX = re.compile(r"\d(?:st|nd|rd|th)$", re.IGNORECASE)
+# The number of a date ("1 July", "July 1st", "the first of July"): a day.
+_DAY = re.compile(
+    rf"\b(\d{{1,2}}(?:st|nd|rd|th)?|{'|'.join(_ORDINALS)})\s+(?:of\s+)?{_MONTH_WORDS}"
+    rf"|{_MONTH_WORDS}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
 _CAPITALISED = re.compile(r"[^\W\d_][\w’'&.\-]*", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
-# Function words that start sentences; a capitalised word at the start of a
-# sentence is a name only if it is neither one of these nor seen in lower case.
+# Capitalised words that are never names: function words that start
+# sentences, titles (the name follows them), and days and months (dates are
+# facts of their own kind).
 _COMMON_WORDS = """
 a an the this that these those there then thus it its in on at of for to from by with
 without within into onto upon about above after before below between during over under and
@@ -77,6 +98,10 @@ neither according however therefore moreover furthermore meanwhile also indeed s
 only just here now today yesterday tomorrow last next first second third finally later
 earlier speaking talking asked said says told let may might must shall should will would
 can could do does did has have had is are was were be been being dear sir
+mr mrs ms miss dr prof dame lord lady madam
+monday tuesday wednesday thursday friday saturday sunday
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
 """
 _COMMON = frozenset(_COMMON_WORDS.split())
 
@@ -85,6 +110,9 @@ _COMMON = frozenset(_COMMON_WORDS.split())
 class Facts:
     numbers: frozenset[float | str]
     names: frozenset[str]
+    # Capitalised sentence openers not known to be names: they never make a
+    # conflict, but one that the other side names is a shared name.
+    openers: frozenset[str] = frozenset()
 
 
 def _scale(word: str | None) -> float:
@@ -95,10 +123,17 @@ def _scale(word: str | None) -> float:
 
 
 def numbers(text: str) -> set[float | str]:
-    """Numeric values, ordinals (as their value) and months (as "month:<name>")."""
+    """The numeric facts of `text`, each of its kind: amounts as their value,
+    ranks as "rank:N", months as "month:<name>", days of a month as "day:N"."""
     found: set[float | str] = set()
+    days = _day_spans(text, found)
+
+    def add(match: re.Match[str], value: float | str) -> None:
+        if not any(start <= match.start() < end for start, end in days):
+            found.add(value)
+
     for match in _ORDINAL.finditer(text):
-        found.add(float(_ORDINALS[match.group(1).lower()]))
+        add(match, f"rank:{_ORDINALS[match.group(1).lower()]}")
     for match in _MONTH.finditer(text):
         name = match.group(1).lower()[:3]
         if match.group(1) == "May" and not re.match(r"May\s+\d", text[match.start() :]):
@@ -106,23 +141,39 @@ def numbers(text: str) -> set[float | str]:
         found.add(f"month:{name}")
     for match in _NUMBER.finditer(text):
         value = float(match.group(1).replace(",", "")) * _scale(match.group(2))
-        found.add(round(value, 6))
+        if _ORDINAL_SUFFIX.search(match.group(0).rstrip("ly")) and not match.group(2):
+            add(match, f"rank:{int(value)}")  # 3rd, 21st
+        else:
+            add(match, round(value, 6))
     for match in _WORD_NUMBER.finditer(text):
         tens, unit, single, scale = match.groups()
         if tens:
             value = _TENS[tens.lower()] + (_UNITS[unit.lower()] if unit else 0)
-        else:
+        elif single:
             value = _UNITS[single.lower()]
-        found.add(float(value) * _scale(scale))
+        else:
+            value = 1  # "a hundred", "one million"
+        add(match, float(value) * _scale(scale))
     return found
 
 
+def _day_spans(text: str, found: set[float | str]) -> list[tuple[int, int]]:
+    """Adds the days of dates in `text` to `found`; returns where their
+    numbers stand (they are days, not amounts or ranks)."""
+    spans = []
+    for match in _DAY.finditer(text):
+        group = 1 if match.group(1) else 2
+        raw = match.group(group).lower()
+        digits = raw.rstrip("stndrh")
+        found.add(f"day:{int(digits) if digits.isdigit() else _ORDINALS[raw]}")
+        spans.append(match.span(group))
+    return spans
+
+
 def name_parts(text: str) -> tuple[set[str], set[str]]:
-    """Capitalised words and acronyms: (names wherever they stand, sentence
-    starts). A sentence's first word is a name only if it is not a common
-    word (checked here) and the corpus never uses it in lower case (checked
-    by FactParts.resolve, once the corpus is known): split so that the costly
-    part is computed once per text."""
+    """Capitalised words and acronyms: (names inside sentences, and acronyms
+    anywhere; capitalised sentence openers). An opener is a name only if its
+    document writes it inside a sentence too (FactParts.resolve)."""
     anywhere: set[str] = set()
     sentence_starts: set[str] = set()
     for sentence in sentences(text):
@@ -147,16 +198,18 @@ def name_parts(text: str) -> tuple[set[str], set[str]]:
 
 @dataclass(frozen=True)
 class FactParts:
-    """A paragraph's facts before the corpus's lower-case vocabulary is known
-    (see :func:`name_parts`): what the feature cache keeps per text."""
+    """A paragraph's facts before its document's names are known (see
+    :func:`name_parts`): what the feature cache keeps per text."""
 
     numbers: frozenset[float | str]
     names: frozenset[str]
     sentence_starts: frozenset[str]
 
-    def resolve(self, lowercase_vocabulary: set[str] | frozenset[str]) -> Facts:
-        starts = {key for key in self.sentence_starts if key not in lowercase_vocabulary}
-        return Facts(self.numbers, self.names | starts)
+    def resolve(self, document_names: set[str] | frozenset[str]) -> Facts:
+        """The facts, its openers that `document_names` (the names its
+        document writes inside sentences) holds counted as names."""
+        named = self.sentence_starts & document_names
+        return Facts(self.numbers, self.names | named, self.sentence_starts - named)
 
     def to_json(self) -> str:
         return json.dumps([list(self.numbers), sorted(self.names), sorted(self.sentence_starts)])
@@ -167,15 +220,8 @@ class FactParts:
         return cls(frozenset(values), frozenset(anywhere), frozenset(starts))
 
 
-def vocabulary_words(text: str) -> list[str]:
-    """The distinct words `text` writes in lower case, less the common words:
-    the corpus's vocabulary (FactParts.resolve) is their union, and it is
-    asked only about sentence starts that are not common words."""
-    return list(dict.fromkeys(w for w in raw_words(text) if w.islower() and w not in _COMMON))
-
-
 def fact_parts(text: str) -> FactParts:
-    """What `text` states; `.resolve(vocabulary)` gives its Facts."""
+    """What `text` states; `.resolve(document_names)` gives its Facts."""
     anywhere, starts = name_parts(text)
     return FactParts(frozenset(numbers(text)), frozenset(anywhere), frozenset(starts))
 
@@ -183,35 +229,73 @@ def fact_parts(text: str) -> FactParts:
 def conflict(a: Facts, b: Facts) -> str | None:
     """Why two paragraphs state different facts, or None.
 
-    Numbers conflict when they were substituted: each side has a number the
-    other lacks (36 vs 4 hours). Names are weaker evidence (a paraphrase may
-    write "the company" for "Meta", "VBA" for "Visual Basic for
-    Applications"; on MRPC a name substitution is no evidence against a
-    paraphrase at all), so names conflict only when both sides name someone
-    or something and they share no name (India vs Indonesia).
+    Numbers conflict when they were substituted: each side has a fact of one
+    kind that the other lacks (36 vs 4 hours; the third vs the second; 1 vs
+    2 July), but a day is no substitute for an amount. Names are weaker
+    evidence (a paraphrase may write "the company" for "Meta", "VBA" for
+    "Visual Basic for Applications"; on MRPC a name substitution is no
+    evidence against a paraphrase at all), so names conflict only when both
+    sides name someone or something and they share no name (India vs
+    Indonesia).
     """
 
     def shown(values) -> str:
         return ", ".join(sorted(_fmt(x) for x in values)[:3])
 
-    only_a, only_b = a.numbers - b.numbers, b.numbers - a.numbers
-    if only_a and only_b:
-        return f"numbers differ ({shown(only_a)} vs {shown(only_b)})"
-    if a.names and b.names and not _share_a_name(a.names, b.names):
+    for kind in {_kind(x) for x in a.numbers ^ b.numbers}:
+        only_a = {x for x in a.numbers - b.numbers if _kind(x) == kind}
+        only_b = {x for x in b.numbers - a.numbers if _kind(x) == kind}
+        if only_a and only_b:
+            return f"numbers differ ({shown(only_a)} vs {shown(only_b)})"
+    # A name of one side may open a sentence of the other ("Meta said" /
+    # "said Meta"); an opener of both sides ("Signed by") is no name.
+    shared = _share_a_name(a.names, b.names | b.openers) or _share_a_name(a.openers, b.names)
+    if a.names and b.names and not shared:
         return f"names differ ({shown(a.names)} vs {shown(b.names)})"
     return None
 
 
+def _kind(value: float | str) -> str:
+    return value.split(":", 1)[0] if isinstance(value, str) else "amount"
+
+
 def _share_a_name(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Equal names, or one the other's stem (India / Indian, Pakistan / Pakistani)."""
+    """Equal names, one the other's stem (India / Indian, Pakistan /
+    Pakistani), or long names one typo apart (Macron / Macorn)."""
     if a & b:
         return True
-    return any(
-        (x.startswith(y) or y.startswith(x)) and min(len(x), len(y)) >= 4 for x in a for y in b
+    return any(_same_name(x, y) for x in a for y in b)
+
+
+def _same_name(x: str, y: str) -> bool:
+    if (x.startswith(y) or y.startswith(x)) and min(len(x), len(y)) >= 4:
+        return True
+    return min(len(x), len(y)) >= 5 and _one_edit_apart(x, y)
+
+
+def _one_edit_apart(x: str, y: str) -> bool:
+    """One letter changed, added, dropped, or two neighbours swapped."""
+    if abs(len(x) - len(y)) > 1:
+        return False
+    head = next(
+        (i for i, (p, q) in enumerate(zip(x, y, strict=False)) if p != q), min(len(x), len(y))
     )
+    if len(x) == len(y):
+        swapped = x[head + 2 :] == y[head + 2 :] and x[head : head + 2] == y[head : head + 2][::-1]
+        return x[head + 1 :] == y[head + 1 :] or swapped
+    longer, shorter = (x, y) if len(x) > len(y) else (y, x)
+    return longer[head + 1 :] == shorter[head:]
 
 
-def _fmt(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
+
+
+def _fmt(value: float | str) -> str:
+    """A fact as messages show it: 36, 3rd, day 1, jul."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    kind, _, shown = value.partition(":")
+    if kind == "rank":
+        n = int(shown)
+        return f"{n}{'th' if 10 <= n % 100 <= 20 else _SUFFIXES.get(n % 10, 'th')}"
+    return f"day {shown}" if kind == "day" else shown

@@ -5,7 +5,7 @@ the settings), so the feature cache keeps them by a hash of the text, and an
 unchanged paragraph is never normalised, tokenised, shingled or searched for
 facts again: on a warm build of 10,000 paragraphs that work was most of the
 detector's time. The rest of a paragraph's features (sentences and their
-vectors, facts resolved against the corpus) are computed only for the few
+vectors, facts with their document's names) are computed only for the few
 paragraphs that a pair decision compares (see units.py).
 """
 
@@ -31,9 +31,6 @@ class TextFeatures:
     shingles: np.ndarray  # unique uint32 hashes of word 3-grams
     # The normalised text's words, space-separated (words hold no spaces).
     tokens: str
-    # facts.vocabulary_words, space-separated: the corpus's lower-case
-    # vocabulary is their union (a string is stored and split cheaply).
-    lowercase: str
     # FactParts as JSON, decoded only for paragraphs whose facts are compared;
     # None when not computed (no cache to keep them in: then they are
     # extracted from the text when needed).
@@ -51,7 +48,6 @@ def text_features(paragraph: str, with_facts: bool = True) -> TextFeatures:
         key=text_key(normalised),
         shingles=lexical.shingles(tokens),
         tokens=" ".join(tokens),
-        lowercase=" ".join(facts_mod.vocabulary_words(paragraph)),
         facts=facts_mod.fact_parts(paragraph).to_json() if with_facts else None,
     )
 

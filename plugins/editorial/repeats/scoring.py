@@ -21,49 +21,17 @@ was chosen is documented there and printed by `invoke bench.repeats`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from editorial.repeats import facts as facts_mod
+from editorial.repeats.inputs import Thresholds
 from editorial.repeats.lexical import containment, word_ratio, word_ratio_bound
 
 if TYPE_CHECKING:
     from editorial.repeats.units import Unit
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Decision thresholds. Each was chosen on data other than the seed and
-    the Paine corpus, and `invoke bench.repeats` re-derives and prints them:
-
-    * ``near`` = 0.80: by definition of a lightly edited copy (at least 80% of
-      the words kept in order, or 80% of word 3-grams kept when the two have
-      comparable length), checked on the project's labelled articles
-      (tests/data/repeats): their near copies score 0.80-0.91, and the
-      same-template paragraphs that score as high are caught by the fact veto.
-    * ``paraphrase`` = 0.89: the lowest semantic score at which precision (the
-      share of true pairs among those scoring at least that) reaches 0.90 on
-      MRPC test + the STS-B subset pooled, fact veto applied (measured 0.890).
-      Repeats are rare in real articles, so a pair judged on its own evidence
-      must be a paraphrase with high precision.
-    * ``same_facts`` = 0.77: the same rule among the pairs that state the same,
-      non-empty set of numbers (measured 0.767): spun copy keeps the facts,
-      and on MRPC equal numbers raise precision at a given score (0.82 -> 0.90
-      at 0.80). Pairs without numbers get no credit, and shared names earn
-      none (they do not raise precision on MRPC).
-    * ``corroborated`` = 0.65: MRPC's best-accuracy threshold (measured
-      0.647). MRPC pairs are two sentences of one news story, two thirds of
-      them paraphrases: about the odds that a neighbour of a repeated pair in
-      a repeated block is itself repeated. Used only next to an accepted pair.
-    """
-
-    near: float = 0.80
-    paraphrase: float = 0.89
-    same_facts: float = 0.77
-    corroborated: float = 0.65
 
 
 class PairScore:

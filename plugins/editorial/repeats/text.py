@@ -46,8 +46,3 @@ def sentences(text: str) -> list[str]:
 def normalised_words(normalised: str) -> list[str]:
     """Word tokens of a normalised text (lower-cased, punctuation dropped)."""
     return _WORD.findall(normalised)
-
-
-def raw_words(text: str) -> list[str]:
-    """Word tokens with their case, for fact extraction."""
-    return _WORD.findall(text)

@@ -7,8 +7,8 @@ records; trivial lines such as "Here is why." fall under the minimum).
 Every unit carries its text features (features.py: from the feature cache
 when the text was seen before) and, with the semantic backend, its paragraph
 vector: candidate generation needs them for all. What only a pair decision
-needs (sentences and their vectors, facts resolved against the corpus's
-vocabulary) is computed on first use: of 10,000 paragraphs, a few hundred
+needs (sentences and their vectors, facts with the names of their document)
+is computed on first use: of 10,000 paragraphs, a few hundred
 are ever compared that closely, and computing it for all of them on every
 build was most of the detector's time.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
@@ -26,35 +25,36 @@ from editorial.paragraphs import ParagraphRecord
 from editorial.repeats import facts as facts_mod
 from editorial.repeats.cache import FeatureCache
 from editorial.repeats.features import TextFeatures, text_features, text_key
+from editorial.repeats.inputs import Document
 from editorial.repeats.normalise import normalise, word_count
 from editorial.repeats.text import sentences
 
 HEADING_MAX_WORDS = 15
 
 
-@dataclass(frozen=True)
-class Document:
-    """An article's paragraphs; `path` is how findings name it (e.g. content/x.md)."""
-
-    path: str
-    paragraphs: tuple[ParagraphRecord, ...]
-
-
 class Corpus:
-    """What the units' lazy features need from the whole build: the corpus's
-    lower-case vocabulary (FactParts.resolve) and where sentence vectors come from."""
+    """What the units' lazy features need beyond their own text: the names
+    each document writes inside sentences (FactParts.resolve), and where
+    sentence vectors come from."""
 
     def __init__(self) -> None:
         self.units: list[Unit] = []
         # Set by the vectors stage: fills `sentence_vectors` of the units given.
         self.load_sentence_vectors: Callable[[Sequence[Unit]], None] | None = None
+        self._names: dict[int, frozenset[str]] = {}
 
     @cached_property
-    def vocabulary(self) -> set[str]:
-        words: set[str] = set()
+    def _by_document(self) -> dict[int, list[Unit]]:
+        documents: dict[int, list[Unit]] = {}
         for unit in self.units:
-            words.update(unit.features.lowercase.split())
-        return words
+            documents.setdefault(unit.doc, []).append(unit)
+        return documents
+
+    def document_names(self, doc: int) -> frozenset[str]:
+        if doc not in self._names:
+            parts = (unit.fact_parts for unit in self._by_document.get(doc, ()))
+            self._names[doc] = frozenset().union(*(p.names for p in parts))
+        return self._names[doc]
 
 
 class Unit:
@@ -112,14 +112,15 @@ class Unit:
         return np.array([max(len(s.split()), 1) for s in self.sentences], float)
 
     @cached_property
-    def facts(self) -> facts_mod.Facts:
+    def fact_parts(self) -> facts_mod.FactParts:
         data = self.features.facts
-        parts = (
-            facts_mod.FactParts.from_json(data)
-            if data is not None
-            else facts_mod.fact_parts(self.record.text)
-        )
-        return parts.resolve(self.corpus.vocabulary)
+        if data is not None:
+            return facts_mod.FactParts.from_json(data)
+        return facts_mod.fact_parts(self.record.text)
+
+    @cached_property
+    def facts(self) -> facts_mod.Facts:
+        return self.fact_parts.resolve(self.corpus.document_names(self.doc))
 
     @property
     def sentence_vectors(self) -> np.ndarray | None:

@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from editorial.repeats.cache import EmbeddingCache, open_database
+from editorial.repeats.cache import EmbeddingCache
+from editorial.repeats.database import open_database
 from editorial.repeats.normalise import normalise
 from editorial.repeats.units import Unit
 

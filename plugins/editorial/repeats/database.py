@@ -1,0 +1,57 @@
+"""The detector's cache file: one sqlite database under the settings' cache
+directory, shared by the embedding and feature caches (cache.py) and the last
+findings (results.py). Free of numpy, so that opening it costs a warm build
+nothing more than sqlite.
+
+The file is safe to delete, and a cache that cannot be opened or written
+costs time, never the build.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+FILENAME = "embeddings.sqlite"
+_CHUNK = 500  # keys per query: below sqlite's limit on bound parameters
+
+
+def open_database(directory: str | Path | None) -> sqlite3.Connection | None:
+    """The cache file in `directory`, or None (no directory, or not usable)."""
+    if directory is None:
+        return None
+    try:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(directory / FILENAME)
+        # Write-ahead logging: a commit appends to the log without waiting for
+        # the disk (synchronous=NORMAL), and readers do not block a writer. A
+        # crash or power loss can lose the last writes of a build, never
+        # corrupt the file: the right trade for a cache (each commit of the
+        # default journal cost ~70 ms of fsync on a rebuild).
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        return db
+    except (OSError, sqlite3.Error):
+        return None
+
+
+def claim(db: sqlite3.Connection, what: str, owner: str, *clear: str) -> None:
+    """Make `owner` the one whose rows the tables hold: when the meta row
+    `what` names another, run the `clear` statements (delete the others' rows)
+    first. Only a change writes, so a warm build opens the cache without a write."""
+    row = db.execute("SELECT value FROM meta WHERE key=?", (what,)).fetchone()
+    if row is None or row[0] != owner:
+        for statement in clear:  # a "?" in a statement stands for the owner
+            db.execute(statement, (owner,) * statement.count("?"))
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (what, owner))
+        db.commit()
+
+
+def select_in(db: sqlite3.Connection, query: str, keys: Sequence[str], *first) -> Iterator:
+    """Rows of `query` (ending in "IN ({})") for `keys`, one query per chunk."""
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        yield from db.execute(query.format(",".join("?" * len(chunk))), (*first, *chunk))

@@ -1,0 +1,46 @@
+"""Rules on an article's metadata: summary, category, tags, stale drafts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from editorial import settings as plugin_settings
+from editorial.rules.article import Article
+
+if TYPE_CHECKING:
+    from editorial.rules import Context
+
+# What `invoke new` writes as the Summary; any summary starting with the
+# marker counts as a placeholder.
+PLACEHOLDER_MARK = "TODO"
+SUMMARY_PLACEHOLDER = f"{PLACEHOLDER_MARK}: one or two sentences for article lists and feeds."
+
+
+def summary_placeholder(article: Article, context: Context) -> Iterator[tuple[int, str]]:
+    summary = article.value("summary")
+    if summary.upper().startswith(PLACEHOLDER_MARK):
+        yield article.line_of("summary"), f"Summary: is a placeholder ({summary!r})"
+
+
+def summary_missing(article: Article, context: Context) -> Iterator[tuple[int, str]]:
+    if not article.value("summary"):
+        yield article.line_of("summary"), "no Summary:"
+
+
+def category_missing(article: Article, context: Context) -> Iterator[tuple[int, str]]:
+    if not article.value("category"):
+        yield article.line_of("category"), "no Category:"
+
+
+def tags_missing(article: Article, context: Context) -> Iterator[tuple[int, str]]:
+    if not article.value("tags").strip(" ,;"):
+        yield article.line_of("tags"), "no Tags:"
+
+
+def stale_draft(article: Article, context: Context) -> Iterator[tuple[int, str]]:
+    days = int(plugin_settings.get(context.settings, "EDITORIAL_STALE_DRAFT_DAYS"))
+    written = article.date
+    if article.is_draft and written is not None and (context.today - written).days > days:
+        age = (context.today - written).days
+        yield article.line_of("status"), f"a draft dated {written} ({age} days ago, over {days})"
