@@ -251,10 +251,11 @@ def test_the_audit_picks_one_page_of_each_kind(site):
     assert table.splitlines()[1].split() == ["home", "100", "100", "100", "100"]
 
 
-def test_an_article_image_replaces_the_default_share_image(tmp_path):
+def test_an_article_image_and_modified_date(tmp_path):
     """`Image: images/x.png` (a file under content/images/) becomes the
     article's og:image, twitter:image and JSON-LD image; other pages keep
-    the theme's."""
+    the theme's. `Modified:` shows as a machine-readable time and in the
+    share tags, the JSON-LD and the sitemap."""
     import shutil
     import subprocess
     import sys
@@ -265,7 +266,8 @@ def test_an_article_image_replaces_the_default_share_image(tmp_path):
     (root / "content" / "images").mkdir()
     shutil.copy(ROOT / "theme" / "static" / "images" / "logo.png", root / "content/images/x.png")
     source = root / "content" / "2023" / "dsa-transparency-reports.md"
-    source.write_text("Image: images/x.png\n" + source.read_text(encoding="utf-8"))
+    text = "Image: images/x.png\nModified: 2024-01-05 10:30\n" + source.read_text(encoding="utf-8")
+    source.write_text(text)
     out = tmp_path / "out"
     env = {**os.environ, "PUBLISH_SITEURL": PUBLISHED_URL}
     subprocess.run(
@@ -279,6 +281,14 @@ def test_an_article_image_replaces_the_default_share_image(tmp_path):
     article = next(b for b in json_ld(page) if b["@type"] == "NewsArticle")
     assert article["image"] == [expected]
     assert file_of(out, expected).is_file()
+    modified = "2024-01-05T10:30"
+    assert page.select_one(".byline__updated time")["datetime"].startswith(modified)
+    assert page.select_one('meta[property="article:modified_time"]')["content"].startswith(modified)
+    assert article["dateModified"].startswith(modified)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    lastmod = {u.find("s:loc", ns).text: u.find("s:lastmod", ns).text
+               for u in ET.parse(out / "sitemap.xml").findall("s:url", ns)}  # fmt: skip
+    assert lastmod[f"{PUBLISHED_URL}/2023/dsa-transparency-reports/"].startswith(modified)
     other = parse_html(out / SEED_URL / "index.html")
     assert other.select_one('meta[property="og:image"]')["content"].endswith("/share.png")
 
