@@ -50,6 +50,11 @@ DEFAULTS: dict[str, Any] = {
     "ENTITY_SAVE_AS": "entities/{id}/index.html",
     "ENTITIES_URL": "entities/",
     "ENTITIES_SAVE_AS": "entities/index.html",
+    # schema.org and share cards: the publisher's logo and the image shared
+    # for an article without an `Image:` field, under SITEURL (the theme
+    # ships both).
+    "SITE_LOGO": "theme/images/logo.png",
+    "SITE_IMAGE": "theme/images/share.png",
 }
 
 
