@@ -48,7 +48,11 @@ PAGINATION_PATTERNS = (
 DEFAULT_PAGINATION = 5
 # Pelican writes each DIRECT_TEMPLATES entry to NAME.html;
 # 404.html is what GitHub Pages serves for a missing page.
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "search"]
+# The search page; `invoke build` and `invoke publish` index the built site
+# with Pagefind into pagefind/ (README, "Search").
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 
 # Previews are built with relative URLs, so that output/ works wherever it is served
 # (links end in '/': browse it through `invoke serve`, not from disk).
@@ -62,7 +66,8 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["editorial"]
+# neighbors (official plugin): prev_article / next_article on each article.
+PLUGINS = ["editorial", "pelican.plugins.neighbors"]
 
 # Our plugin: see README "Editorial checks".
 EDITORIAL_PREVIEW = True

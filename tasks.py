@@ -100,6 +100,15 @@ def publish(
     )
 
 
+@task
+def audit(c):
+    """Lighthouse scores (performance, accessibility, best practices, SEO) of a
+    publish build served locally: home, an article, an entity page, search."""
+    from editorial.commands import audit as audit_cmd
+
+    sys.exit(audit_cmd.audit(ROOT))
+
+
 @task(
     klass=OptionalPositionalTask,
     positional=["target"],

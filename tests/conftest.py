@@ -6,10 +6,14 @@ repository's settings files, so the tests see the same output as `invoke build`.
 
 from __future__ import annotations
 
+import functools
+import io
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,7 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+PUBLISHED_URL = "https://policy.example.org"
 
 
 @dataclass(frozen=True)
@@ -72,19 +77,32 @@ def parse_html(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+def index_search(site: BuiltSite) -> BuiltSite:
+    """Index `site` for search as `invoke build` and `invoke publish` do after Pelican."""
+    from editorial.commands.build import index_search as index
+
+    out = io.StringIO()
+    assert index(site.output, out), out.getvalue()
+    return BuiltSite(output=site.output, log=site.log + out.getvalue())
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> BuiltSite:
-    """The preview build: content/ with pelicanconf.py (relative URLs, no feeds)."""
-    return run_pelican(tmp_path_factory.mktemp("site") / "output")
+    """The preview build: content/ with pelicanconf.py (relative URLs, no
+    feeds), then its search index."""
+    return index_search(run_pelican(tmp_path_factory.mktemp("site") / "output"))
 
 
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory) -> BuiltSite:
-    """The publish build: content/ with publishconf.py (absolute URLs, feeds)."""
-    return run_pelican(
-        tmp_path_factory.mktemp("published") / "output",
-        settings_file="publishconf.py",
-        extra_env={"PUBLISH_SITEURL": "https://policy.example.org"},
+    """The publish build: content/ with publishconf.py (absolute URLs, feeds,
+    sitemap), then its search index."""
+    return index_search(
+        run_pelican(
+            tmp_path_factory.mktemp("published") / "output",
+            settings_file="publishconf.py",
+            extra_env={"PUBLISH_SITEURL": PUBLISHED_URL},
+        )
     )
 
 
@@ -98,3 +116,66 @@ def soup(built_site):
         return parse_html(path)
 
     return _soup
+
+
+# --- Browser tests: the preview build served on 127.0.0.1, headless Chromium ---
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site):
+    handler = functools.partial(_QuietHandler, directory=str(built_site.output))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def _new_page(**context_options):
+        context = browser.new_context(**context_options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new_page
+    for context in contexts:
+        context.close()

@@ -1,84 +1,21 @@
 """Browser checks of the built theme in headless Chromium (Debian's /usr/bin/chromium).
 
 The preview build is served over HTTP on 127.0.0.1 from a thread; Playwright drives
-Chromium with networking features that would reach the internet switched off.
+Chromium with networking features that would reach the internet switched off
+(the fixtures `base_url`, `browser` and `new_page` are in conftest.py).
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SEED_URL = "2022/pakistan-foreign-minister-urges-meta-to-open-office/"
 SEED_TITLE = "Pakistan’s foreign minister urges Meta to open an office in Pakistan"
 PAGES = ["", SEED_URL, "2023/dsa-transparency-reports/", "archives/", "about/", "page/2/"]
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site):
-    handler = functools.partial(_QuietHandler, directory=str(built_site.output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def _new_page(**context_options):
-        context = browser.new_context(**context_options)
-        contexts.append(context)
-        return context.new_page()
-
-    yield _new_page
-    for context in contexts:
-        context.close()
 
 
 @pytest.mark.parametrize("url", PAGES)

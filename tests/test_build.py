@@ -150,3 +150,56 @@ def test_broken_registry_stops_the_build_and_keeps_output(tmp_path):
     assert "Traceback" not in log
     assert "output/ was left as it was" in log
     assert (root / "output" / "index.html").read_text() == "previous build"
+
+
+def test_build_indexes_the_site_for_search_and_times_it(preview):
+    root, code, log = preview
+    assert code == 0
+    [line] = [line for line in log.splitlines() if line.startswith("Search index:")]
+    pages = int(re.fullmatch(r"Search index: (\d+) pages in \d+\.\d\d s \(Pagefind\)", line)[1])
+    # Every article and every entity page is indexed: both carry data-pagefind-body.
+    output = root / "output"
+    marked = [p for p in output.rglob("*.html") if "data-pagefind-body" in p.read_text()]
+    assert pages == len(marked) > 0
+    assert (output / "pagefind" / "pagefind-ui.js").is_file()
+    assert log.index("Search index:") < log.index("Site built in")
+
+
+def test_a_failed_search_index_is_reported(tmp_path):
+    """Pagefind refuses a site with no HTML page: the step says so and fails
+    (build() then keeps output/ as it was, like any failed build)."""
+    from editorial.commands.build import index_search
+
+    (tmp_path / "search").mkdir()
+    out = io.StringIO()
+    assert index_search(tmp_path, out) is False
+    text = out.getvalue()
+    assert text.startswith("ERROR: Pagefind failed (exit ")
+    assert "not able to build an index" in text
+    assert len(text.splitlines()) <= 6
+
+
+def test_a_failed_build_in_this_process_leaves_the_next_sitemap_right(tmp_path):
+    """pelican-sitemap forgets its pages only when a build finishes: a
+    publish build that failed (here: a broken registry) must not leave the
+    next in-process build without a sitemap or with stale pages."""
+    import xml.etree.ElementTree as ET
+
+    from editorial.commands.build import prepare, run_pelican
+
+    root = copy_project(tmp_path / "project")
+    registry = root / "content" / "entities.yml"
+    good = registry.read_text(encoding="utf-8")
+    settings = prepare(root, "publishconf.py", io.StringIO(), {"SITEURL": "https://x.example"})
+    registry.write_text(good + "\nbroken-entry:\n  name: X\n")
+    failed = run_pelican({**settings, "OUTPUT_PATH": str(tmp_path / "a")}, io.StringIO())
+    assert not failed.ok
+    registry.write_text(good)
+    result = run_pelican({**settings, "OUTPUT_PATH": str(tmp_path / "b")}, io.StringIO())
+    assert result.ok
+    sitemap = tmp_path / "b" / "sitemap.xml"
+    assert sitemap.is_file()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [loc.text for loc in ET.parse(sitemap).findall("s:url/s:loc", ns)]
+    assert locs and all(loc.startswith("https://x.example/") for loc in locs)
+    assert not any(".." in loc for loc in locs)

@@ -29,7 +29,7 @@ from pelican.settings import read_settings
 from support import ROOT, copy_project
 
 from editorial.entities.generator import EntityPagesGenerator
-from editorial.entities.jsonld import article_jsonld
+from editorial.entities.jsonld import Site, article_jsonld
 from editorial.entities.linker import META_KEY
 from editorial.entities.pages import EntityPage
 from editorial.entities.registry import load_registry
@@ -179,12 +179,13 @@ def test_article_json_ld_mentions(soup):
 def test_article_json_ld_bytes(soup, built_site):
     """The article's JSON-LD is the theme's `|tojson` of the plugin's dict:
     keys sorted (Jinja's default policy), the mentions in first-mention order."""
-    script = soup(SEED).select_one('script[type="application/ld+json"]')
-    text = script.string
-    data = json.loads(text)
-    assert list(data) == sorted(data) == ["@context", "@type", "datePublished", "headline",
-                                          "mentions"]  # fmt: skip
-    assert text == str(htmlsafe_json_dumps(data, sort_keys=True))
+    scripts = soup(SEED).select('script[type="application/ld+json"]')
+    texts = [s.string for s in scripts if '"NewsArticle"' in s.string]
+    assert len(texts) == 1
+    data = json.loads(texts[0])
+    assert list(data) == sorted(data)
+    assert {"@context", "@type", "datePublished", "headline", "mentions"} <= set(data)
+    assert texts[0] == str(htmlsafe_json_dumps(data, sort_keys=True))
 
 
 TITLE = Markup("<em>Meta</em>’s &amp; the PTA's &lt;/script&gt;&lt;script&gt; ")
@@ -194,32 +195,50 @@ TITLE = Markup("<em>Meta</em>’s &amp; the PTA's &lt;/script&gt;&lt;script&gt; 
     "dumps_kwargs", [{"sort_keys": True}, {}, {"sort_keys": True, "indent": 2}]
 )
 def test_article_json_ld_is_safe_in_a_script(dumps_kwargs):
-    """What the theme writes, `{{ article.entities_jsonld|tojson }}`, escapes
+    """What the theme writes, `{{ article.jsonld|tojson }}`, escapes
     whatever the title and the registry hold, under any json policies."""
     tricky = load_registry(Path(__file__).parent / "data" / "entities" / "registry.yml")
     pages = [EntityPage(entity, f"entities/{entity.id}/", "") for entity in tricky]
     env = Environment(autoescape=True)
     env.policies["json.dumps_kwargs"] = dumps_kwargs
-    template = env.from_string("<script>{{ article.entities_jsonld|tojson }}</script>")
+    template = env.from_string("<script>{{ article.jsonld|tojson }}</script>")
+    site = Site(url="https://policy.example.org", name="Policy <Desk> & 'Co'",
+                logo="theme/images/logo.png", image="theme/images/share.png")  # fmt: skip
     for number, entities in enumerate([pages, pages[:1], pages[::-1], pages[1:3]]):
         article = SimpleNamespace(
-            title=TITLE + str(number), date=datetime.datetime(2022, 1, number + 1, 10, 30)
-        )
-        article.entities_jsonld = article_jsonld(article, [page.jsonld for page in entities])
+            title=TITLE + str(number), date=datetime.datetime(2022, 1, number + 1, 10, 30),
+            url=f"2022/a-{number}/", summary=TITLE, authors=[],
+        )  # fmt: skip
+        article.jsonld = article_jsonld(article, [page.jsonld for page in entities], site)
         expected = {
             "@context": "https://schema.org",
-            "@type": "Article",
+            "@type": "NewsArticle",
             "headline": f"Meta’s & the PTA's </script><script> {number}",
+            "url": f"https://policy.example.org/2022/a-{number}/",
+            "mainEntityOfPage": {
+                "@type": "WebPage", "@id": f"https://policy.example.org/2022/a-{number}/"
+            },
             "datePublished": f"2022-01-0{number + 1}T10:30:00",
+            "dateModified": f"2022-01-0{number + 1}T10:30:00",
+            "image": ["https://policy.example.org/theme/images/share.png"],
+            "author": [],
+            "publisher": {
+                "@type": "Organization", "name": "Policy <Desk> & 'Co'",
+                "url": "https://policy.example.org/",
+                "logo": {"@type": "ImageObject",
+                         "url": "https://policy.example.org/theme/images/logo.png"},
+            },
+            "description": "Meta’s & the PTA's </script><script>",
             "mentions": [page.jsonld for page in entities],
         }
-        assert article.entities_jsonld == expected
+        assert article.jsonld == expected
         rendered = template.render(article=article)
         inner = rendered.removeprefix("<script>").removesuffix("</script>")
         assert inner == htmlsafe_json_dumps(expected, **dumps_kwargs)
         assert not {"<", ">", "&", "'"} & set(inner)
         assert json.loads(inner) == expected
-    assert article_jsonld(SimpleNamespace(title="Nothing", date=None), []) is None
+    bare = SimpleNamespace(title="Nothing", date=datetime.datetime(2022, 1, 1), url="x/")
+    assert "mentions" not in article_jsonld(bare, [], site)
 
 
 def _build(project: Path, output: Path) -> str:
@@ -369,7 +388,7 @@ def test_pelican_resolves_the_links_for_each_site_url(tmp_path, caplog, relative
     assert [page.id for page in other.entities] == ["nick-clegg"]
     assert registered["entities/nick-clegg/index.html"].article_list == []  # drafts not listed
     assert [ref.content for ref in registered["entities/meta/index.html"].article_list] == [article]
-    assert article.entities_jsonld["mentions"][0]["name"] == "Meta"
+    assert article.jsonld["mentions"][0]["name"] == "Meta"
     assert generator.context["ENTITIES_URL"] == "entities/"
     with caplog.at_level(logging.WARNING):
         for siteurl in ("../..", ".") if relative else (SITEURL,):

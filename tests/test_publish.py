@@ -275,6 +275,9 @@ def test_publish_creates_the_branch_then_stacks_on_the_remote_history(
     assert first is not None
     tree = files(site.remote, first)
     assert {"index.html", ".nojekyll", "CNAME", *pages.values()} <= tree
+    # The reader's files: sitemap, robots.txt, feeds, and the search index.
+    assert {"sitemap.xml", "robots.txt", "feeds/all.rss.xml", "pagefind/pagefind.js"} <= tree
+    assert "Search index:" in out
     assert show(site.remote, first, "CNAME") == DOMAIN
     assert show(site.remote, first, ".nojekyll") == ""
     assert source in message(site.remote, first)

@@ -59,6 +59,11 @@ DEFAULTS: dict[str, Any] = {
     # paths, like ["google*.html", "keybase.txt"]. A CNAME there is always kept
     # when no GITHUB_PAGES_CNAME is set.
     "PUBLISH_KEEP": [],
+    # schema.org and share cards: the publisher's logo and the image shared
+    # for an article without an `Image:` field, under SITEURL (the theme
+    # ships both).
+    "SITE_LOGO": "theme/images/logo.png",
+    "SITE_IMAGE": "theme/images/share.png",
 }
 
 

@@ -6,7 +6,8 @@ which replaces output/ only when the build succeeded. Pelican on its own
 skips a broken article, logs an error and still succeeds; here any error
 logged during the build fails it, and output/ stays as it was. The findings
 come from the build itself (the plugin's `review_ready` signal), so they are
-computed once and printed linter-style.
+computed once and printed linter-style. Pagefind then indexes the built
+site for search (`index_search`), timed on a line of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +34,9 @@ from editorial.report import REPORT_SAVE_AS
 
 OUTPUT_DIR = "output"
 CACHE_DIRS = ("cache", ".editorial-cache")
+# What the search index leaves out besides what the theme marks
+# data-pagefind-ignore: the preview's repeated-paragraph notes.
+SEARCH_EXCLUDE = ".repeat-flag"
 
 
 @dataclass
@@ -94,6 +100,7 @@ def run_pelican(
         reviews.append(review)
 
     log = _BuildLog(out, fail_level)
+    _forget_unfinished_sitemap()
     review_ready.connect(keep)
     try:
         with _logging_to(log):
@@ -121,6 +128,18 @@ def run_pelican(
             if getattr(item, "status", "") == "draft"
         ),
     )
+
+
+def _forget_unfinished_sitemap() -> None:
+    """pelican-sitemap keeps the pages it will list in one module-level object
+    and empties it only when a build finishes: after a build that failed in
+    this process, the next one would write no sitemap (it waits for the
+    failed build's Pelican) or list the failed build's pages. Start empty."""
+    module = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    generator = getattr(module, "generator", None)
+    if generator is not None and hasattr(generator, "page_queue"):
+        generator._main_pelican = None
+        generator.page_queue = []
 
 
 def prepare(
@@ -186,6 +205,10 @@ def _build(root: Path, settings_file: str, output: Path, work: Path, out: TextIO
             )
             return 1
         workdir.raise_if_interrupted()
+        if not index_search(staging, out):
+            print(f"build failed: the search index could not be made; {shown}/ was left as it was.",
+                  file=out)  # fmt: skip
+            return 1
         _replace_dir(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -196,6 +219,34 @@ def _build(root: Path, settings_file: str, output: Path, work: Path, out: TextIO
     if report.exists():
         print(f"Editorial report: {project.display_path(report, root)}", file=out)
     return 0
+
+
+def index_search(site: Path, out: TextIO) -> bool:
+    """Index the built `site` for search with Pagefind (the binary that the
+    pagefind-bin package ships) into site/pagefind/; print the time taken on
+    a line of its own. False, after saying why, when it failed."""
+    if not (site / "search").is_dir():
+        return True  # the theme has no search page: nothing would use an index
+    try:
+        from pagefind_bin import get_executable
+
+        command = [str(get_executable()), "--site", str(site), "--exclude-selectors",
+                   SEARCH_EXCLUDE]  # fmt: skip
+    except (ImportError, FileNotFoundError) as error:
+        print(f"ERROR: Pagefind is not installed ({error}); run `make venv`", file=out)
+        return False
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        print(f"ERROR: Pagefind failed (exit {result.returncode}):", file=out)
+        # Its last lines say why (a panic repeats once per page before them).
+        print("\n".join((result.stdout + result.stderr).strip().splitlines()[-5:]), file=out)
+        return False
+    pages = re.search(r"Indexed (\d+) page", result.stdout)
+    count = f"{pages[1]} pages" if pages else "the site"
+    print(f"Search index: {count} in {seconds:.2f} s (Pagefind)", file=out, flush=True)
+    return True
 
 
 def load_settings_or_report(

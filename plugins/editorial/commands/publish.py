@@ -251,6 +251,8 @@ def build_site(settings: dict[str, Any], output: Path, *, out: TextIO) -> build_
         )
     if not (output / "index.html").is_file():
         raise PublishError("the build wrote no index.html: nothing was pushed")
+    if not build_cmd.index_search(output, out):
+        raise PublishError("the search index could not be made: nothing was pushed")
     return result
 
 

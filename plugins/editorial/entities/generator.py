@@ -35,9 +35,9 @@ from pelican.generators import Generator
 
 from editorial import settings as plugin_settings
 from editorial.entities import loading
-from editorial.entities.jsonld import article_jsonld
+from editorial.entities.jsonld import Site, article_jsonld, entity_page_jsonld, share_image
 from editorial.entities.linker import META_KEY, Linker
-from editorial.entities.pages import EntityIndex, add_refs, build_index
+from editorial.entities.pages import EntityIndex, add_refs, build_index, related_articles
 from editorial.entities.registry import Entity
 
 logger = logging.getLogger("pelican.editorial.entities")
@@ -105,9 +105,10 @@ class EntityPagesGenerator(Generator):
 
     def describe(self, articles: Iterable[Any], pages: Iterable[Any]) -> None:
         """Once every article and page is linked: the entity pages (registered
-        so that the links resolve), ``entities`` on each item and
-        ``entities_jsonld`` on each article, and the theme's context
-        variables ``entity_pages``, ``entity_groups`` and ``ENTITIES_URL``.
+        so that the links resolve), ``entities`` on each item, ``jsonld``
+        (a ``NewsArticle``), ``share_image`` and ``related_articles`` on each
+        article, and the theme's context variables ``entity_pages``,
+        ``entity_groups``, ``ENTITIES_URL`` and ``SITE_IMAGE_URL``.
 
         ``articles`` and ``pages``: every item linked, drafts and hidden ones
         included (an entity linked only in a draft needs its page, for the
@@ -122,20 +123,45 @@ class EntityPagesGenerator(Generator):
         )  # fmt: skip
         for content in (*articles, *pages):
             content.entities = self.index.for_content(content)
+        published_articles = _with_translations(self.context.get("articles", ()))
+        published = {id(a) for a in published_articles}
+        add_refs(self.index, keep=lambda article: id(article) in published, html_of=self._html)
+        site = self.site()
+        related = related_articles(published_articles, self.index)
         for article in articles:
-            article.entities_jsonld = article_jsonld(article, [p.jsonld for p in article.entities])
-        published = {id(a) for a in _with_translations(self.context.get("articles", ()))}
-        add_refs(self.index, keep=lambda article: id(article) in published)
+            article.related_articles = related.get(id(article), [])
         generated = self.context["generated_content"]
         for page in self.index.pages.values():
+            page.page_jsonld = entity_page_jsonld(page.jsonld, site.absolute(page.url))
             if page.save_as:
                 generated[page.save_as] = page  # what "{filename}/<save_as>" links resolve to
+        # After the pages are registered: the description is the summary,
+        # whose links Pelican resolves when it is first read.
+        for article in articles:
+            article.jsonld = article_jsonld(article, [p.jsonld for p in article.entities], site)
+            article.share_image = share_image(article, site)
+        self.context["SITE_IMAGE_URL"] = site.absolute(site.image)  # share cards' default
         self.context["entity_pages"] = list(self.index.pages.values())
         self.context["entity_groups"] = self.index.grouped()
         index_save_as = plugin_settings.get(settings, "ENTITIES_SAVE_AS")
         self.context["ENTITIES_URL"] = (
             plugin_settings.get(settings, "ENTITIES_URL") if index_save_as else ""
         )
+
+    def site(self) -> Site:
+        """The site as the JSON-LD describes it, from the settings."""
+        settings = self.settings
+        return Site(
+            url=str(settings.get("SITEURL") or ""),
+            name=str(settings.get("SITENAME") or ""),
+            logo=str(plugin_settings.get(settings, "SITE_LOGO") or ""),
+            image=str(plugin_settings.get(settings, "SITE_IMAGE") or ""),
+        )
+
+    def _html(self, content: Any) -> str:
+        """The linked HTML of ``content`` ("" if it was not linked)."""
+        done = self._linked.get(id(content))
+        return done[1] if done is not None and done[0] is content else ""
 
     def generate_output(self, writer: Any) -> None:
         """Write each entity page (``entity.html``) and the index (``entities.html``)."""
@@ -148,6 +174,9 @@ class EntityPagesGenerator(Generator):
                 writer.write_file(
                     page.save_as, template, self.context, relative_urls=relative,
                     url=page.url, entity=page, page_name="entity",
+                    # `page` as well: sitemap plugins take lastmod from
+                    # the written context's article or page.
+                    page=page,
                 )  # fmt: skip
         save_as = plugin_settings.get(self.settings, "ENTITIES_SAVE_AS")
         if save_as:

@@ -6,9 +6,11 @@ Pure: articles are duck-typed (``metadata``, ``date``, ``title``,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from html import unescape
 from typing import Any
 
 from editorial.entities.jsonld import mention_item
@@ -36,6 +38,7 @@ class MentionRef:
     date: Any
     locale_date: str
     iso_date: str
+    sentence: str = ""  # the sentence of the entity's first linked mention
 
 
 @dataclass(eq=False)
@@ -50,6 +53,7 @@ class EntityPage:
     pages: list[Any] = field(default_factory=list)
     counts: dict[int, int] = field(default_factory=dict)  # id(content) -> mentions
     refs: list[MentionRef] = field(default_factory=list)
+    page_jsonld: dict[str, Any] | None = None  # the entity page's own JSON-LD
 
     # Registry fields, for templates
     @property
@@ -93,6 +97,14 @@ class EntityPage:
         """The entity's schema.org item (the entity page's JSON-LD, and an item
         of the ``mentions`` of every article that mentions it)."""
         return mention_item(self.entity)
+
+    @property
+    def modified(self) -> Any:
+        """When the page last changed: its newest article's modified (or
+        published) date; None when no article mentions it. (Sitemaps read it.)"""
+        dates = [getattr(a, "modified", None) or getattr(a, "date", None) for a in self.articles]
+        dates = [date for date in dates if date is not None]
+        return max(dates) if dates else None
 
     @property
     def article_list(self) -> list[MentionRef]:
@@ -167,13 +179,20 @@ def build_index(
     return EntityIndex(ordered, by_content)
 
 
-def add_refs(index: EntityIndex, keep: Callable[[Any], bool] | None = None) -> None:
+def add_refs(
+    index: EntityIndex,
+    keep: Callable[[Any], bool] | None = None,
+    html_of: Callable[[Any], str] | None = None,
+) -> None:
     """Give each page its ``refs``: its articles (only those for which
-    ``keep(article)`` is true, if given) as template rows, newest first."""
+    ``keep(article)`` is true, if given) as template rows, newest first,
+    each with the sentence of its first linked mention in ``html_of(article)``
+    (the linked HTML), when given."""
     # Each article's fields, computed once: an article is listed on the page
     # of every entity it mentions, and Pelican computes ``url`` anew on every
     # access (a third of what entity pages cost, computed per listing).
     fields: dict[int, dict[str, Any]] = {}
+    linked: dict[int, tuple[str, dict[str, int]]] = {}  # id -> (html, first link of each entity)
     for page in index.pages.values():
         if keep is not None:
             page.articles = [a for a in page.articles if keep(a)]
@@ -182,7 +201,107 @@ def add_refs(index: EntityIndex, keep: Callable[[Any], bool] | None = None) -> N
             if id(article) not in fields:
                 fields[id(article)] = _ref_fields(article)
             count = page.counts.get(id(article), 0)
-            page.refs.append(MentionRef(count=count, **fields[id(article)]))
+            sentence = ""
+            if html_of is not None:
+                if id(article) not in linked:
+                    html = html_of(article)
+                    linked[id(article)] = (html, first_links(html))
+                html, positions = linked[id(article)]
+                if page.id in positions:
+                    sentence = sentence_at(html, positions[page.id])
+            page.refs.append(MentionRef(count=count, sentence=sentence, **fields[id(article)]))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?P<close>[”’\")\]]*)\s+")
+_TAG = re.compile(r"<[^>]*>")
+MAX_SENTENCE = 320
+
+
+_ENTITY_ATTRIBUTE = re.compile(r'data-entity="([^"]*)"')
+
+
+def first_links(html: str) -> dict[str, int]:
+    """Where the first link to each entity is in ``html`` (the linker's
+    ``data-entity="ID"`` attributes), in one pass."""
+    found: dict[str, int] = {}
+    for match in _ENTITY_ATTRIBUTE.finditer(html):
+        found.setdefault(unescape(match[1]), match.start())
+    return found
+
+
+def mention_sentence(html: str, entity_id: str) -> str:
+    """The plain-text sentence around the first link to ``entity_id`` in
+    ``html``; "" when none."""
+    at = first_links(html).get(entity_id)
+    return "" if at is None else sentence_at(html, at)
+
+
+def sentence_at(html: str, at: int) -> str:
+    """The plain-text sentence around position ``at`` (inside a link's start
+    tag) of ``html``, searched within that link's paragraph or list item."""
+    start = max(html.rfind("<p", 0, at), html.rfind("<li", 0, at), 0)
+    ends = [end for end in (html.find("</p>", at), html.find("</li>", at)) if end >= 0]
+    end = min(ends) if ends else len(html)
+    tag = html.rfind("<", 0, at)
+    before, after = _text(html[start:tag]), _text(html[tag:end])
+    starts = [m.end() for m in _SENTENCE_END.finditer(before)]
+    head = before[starts[-1] :] if starts else before
+    stop = _SENTENCE_END.search(after)
+    tail = after[: stop.start() + len(stop["close"])] if stop else after
+    sentence = " ".join((head + tail).split())
+    if len(sentence) > MAX_SENTENCE:
+        sentence = sentence[: MAX_SENTENCE - 1].rsplit(" ", 1)[0] + "…"
+    return sentence
+
+
+def _text(html: str) -> str:
+    return unescape(_TAG.sub("", html))
+
+
+# Related articles: candidates come from an article's rarest entities first (an
+# entity in every article says little), then its tags' newest articles, at most
+# this many; each candidate is then scored on everything it shares.
+RELATED_CANDIDATES = 30
+RELATED_PER_TAG = 20
+
+
+def related_articles(
+    articles: Sequence[Any], index: EntityIndex, limit: int = 3
+) -> dict[int, list[Any]]:
+    """Up to ``limit`` related articles for each of ``articles`` (id(article)
+    -> list): those sharing the most entities, then the most tags, then the
+    newest. Only ``articles`` are candidates (pass the published ones).
+
+    Linear in the number of articles: candidates are drawn from the
+    article's least-mentioned entities, then from its tags' newest articles,
+    up to RELATED_CANDIDATES, and only those are scored."""
+    newest = sorted(articles, key=_newest_first)
+    order = {id(a): rank for rank, a in enumerate(newest)}
+    entity_ids = {id(a): {p.id for p in index.for_content(a)} for a in articles}
+    tag_sets = {id(a): {str(t) for t in getattr(a, "tags", None) or ()} for a in articles}
+    by_tag: dict[str, list[Any]] = {}
+    for article in newest:
+        for tag in tag_sets[id(article)]:
+            by_tag.setdefault(tag, []).append(article)
+    related: dict[int, list[Any]] = {}
+    for article in articles:
+        candidates: dict[int, Any] = {}
+        pages = sorted(index.for_content(article), key=lambda page: len(page.articles))
+        pools = [page.articles for page in pages]
+        pools += [by_tag[tag][:RELATED_PER_TAG] for tag in sorted(tag_sets[id(article)])]
+        for pool in pools:
+            if len(candidates) >= RELATED_CANDIDATES:
+                break
+            candidates.update((id(o), o) for o in pool if id(o) in order)
+        candidates.pop(id(article), None)
+        mine, my_tags = entity_ids[id(article)], tag_sets[id(article)]
+
+        def score(key: int, mine=mine, my_tags=my_tags) -> tuple[int, int, int]:
+            return (-len(mine & entity_ids[key]), -len(my_tags & tag_sets[key]), order[key])
+
+        ranked = sorted(candidates, key=score)[:limit]
+        related[id(article)] = [candidates[key] for key in ranked]
+    return related
 
 
 def _ref_fields(article: Any) -> dict[str, Any]:
