@@ -146,7 +146,7 @@ def test_broken_registry_stops_the_build_and_keeps_output(tmp_path):
     assert build(root, out=out) == 1
     log = out.getvalue()
     problem = "entity 'broken-entry': missing required field 'type'"
-    assert f"content/entities.yml:{line}: {problem}" in log
+    assert f"content/entities.yml:{line}: error: {problem}" in log
     assert "Traceback" not in log
     assert "output/ was left as it was" in log
     assert (root / "output" / "index.html").read_text() == "previous build"

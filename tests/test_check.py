@@ -151,9 +151,11 @@ def test_bad_acknowledgement_names_its_line(tmp_path):
     assert f"{path}:6: error: acknowledge_repeats: 'nine' is not a paragraph number" in err
 
 
-def test_empty_article_is_a_clean_result(tmp_path):
+def test_empty_article_is_bad_input_naming_the_file(tmp_path):
     (tmp_path / "empty.md").write_text("")
-    assert run([tmp_path])[0] == 0
+    code, _, err = run([tmp_path])
+    assert code == 2
+    assert f"{tmp_path / 'empty.md'}: error: the file is empty" in err
 
 
 def test_five_megabyte_article_is_a_clean_result(tmp_path):

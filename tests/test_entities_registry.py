@@ -144,7 +144,7 @@ def test_broken_registry_stops_the_build_and_keeps_the_output(tmp_path):
     )  # fmt: skip
     log = result.stdout + result.stderr
     assert result.returncode != 0, log
-    assert f"content/entities.yml:{line}: entity " in log
+    assert f"content/entities.yml:{line}: error: entity " in log
     assert "unknown type 'human'" in log
     assert (output / "index.html").read_text(encoding="utf-8") == "previous build"
     assert not list(project.glob(".output-*")), "staging directory left behind"

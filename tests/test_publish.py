@@ -101,6 +101,11 @@ def commit_all(repo: Path, text: str) -> str:
     return git(repo, "rev-parse", "HEAD")
 
 
+def commit_all_allow_empty(repo: Path, text: str) -> str:
+    git(repo, "commit", "-q", "--allow-empty", "-m", text)
+    return git(repo, "rev-parse", "HEAD")
+
+
 def make_pages_commit(repo: Path, text: str, parent: str | None = None) -> str:
     """A pages-branch commit (one index.html) made with plumbing, no build."""
     blob = git(repo, "hash-object", "-w", "--stdin", input=f"<p>{text}</p>\n")
@@ -139,6 +144,7 @@ def seed_article_pages(root: Path) -> dict[Path, str]:
 def run_publish(root: Path, **options) -> tuple[int, str]:
     out = io.StringIO()
     options.setdefault("cname", DOMAIN)
+    options.setdefault("siteurl", f"https://{DOMAIN}")
     code = publish(root, out=out, **options)
     return code, out.getvalue()
 
@@ -311,6 +317,9 @@ def test_publish_creates_the_branch_then_stacks_on_the_remote_history(
         shutil.copytree(cache, fresh / cache.name)
     assert tip(fresh) is None
     assert "gh-pages" not in git(fresh, "for-each-ref")
+    article = fresh / article.relative_to(site.root)
+    article.write_text(article.read_text(encoding="utf-8") + "\nFrom CI, 77ad.\n")
+    commit_all(fresh, "Add another sentence")
 
     code, out = run_publish(fresh)
 
@@ -427,7 +436,9 @@ def test_a_dirty_tree_is_refused_unless_allowed(
     assert show(site.remote, published, "CNAME") == "news.example.org"
 
 
-def test_diverged_pages_branches_are_refused_unless_forced(site: Site) -> None:
+def test_the_commit_goes_on_the_remote_branch_never_on_the_local_one(site: Site) -> None:
+    """The local pages branch may hold another remote's history, or commits
+    never pushed: none of it is published; --force starts a new history."""
     base = seed_remote_pages(site, "published by both")
     theirs = make_pages_commit(site.root, "published elsewhere", parent=base)
     git(site.root, "push", "-q", "origin", f"{theirs}:refs/heads/{BRANCH}")
@@ -436,35 +447,116 @@ def test_diverged_pages_branches_are_refused_unless_forced(site: Site) -> None:
 
     code, out = run_publish(site.root, cname=None)
 
-    assert code == 1, out
-    assert "diverged" in out
-    assert f"git branch -D {BRANCH}" in out and "--force" in out
-    assert "building" not in out
-    assert tip(site.remote) == theirs
-    assert tip(site.root) == ours
+    assert code == 0, out
+    published = tip(site.remote)
+    assert published is not None
+    assert parents(site.remote, published) == [theirs]
+    assert not is_ancestor(site.root, ours, published)
+    assert tip(site.root) == ours  # not fast-forwardable: left alone
 
     code, out = run_publish(site.root, cname=None, force=True)
 
     assert code == 0, out
     assert "WARNING" in out and "REPLACED" in out
-    published = tip(site.remote)
+    replaced = tip(site.remote)
+    assert replaced is not None
+    assert parents(site.remote, replaced) == []
+    assert "CNAME" not in files(site.remote, replaced)
+
+
+def test_a_second_remote_gets_none_of_the_first_ones_history(site: Site, tmp_path: Path) -> None:
+    first = seed_remote_pages(site, "published to origin")
+    git(site.root, "update-ref", f"refs/heads/{BRANCH}", first)
+    mirror = tmp_path / "mirror.git"
+    git(tmp_path, "init", "-q", "--bare", str(mirror))
+
+    code, out = run_publish(site.root, remote=str(mirror))
+
+    assert code == 0, out
+    published = tip(mirror)
     assert published is not None
-    assert parents(site.remote, published) == [ours]
-    assert not is_ancestor(site.remote, theirs, published)
-    assert "CNAME" not in files(site.remote, published)
+    assert parents(mirror, published) == []
+    assert git(mirror, "rev-list", "--count", published) == "1"
+    assert tip(site.remote) == first
 
 
-def test_unpushed_local_pages_commits_are_kept(site: Site) -> None:
-    base = seed_remote_pages(site)
-    ours = make_pages_commit(site.root, "committed here, never pushed", parent=base)
-    git(site.root, "update-ref", f"refs/heads/{BRANCH}", ours)
+def test_an_unchanged_site_publishes_nothing(site: Site) -> None:
+    code, out = run_publish(site.root)
+    assert code == 0, out
+    published = tip(site.remote)
+    source = commit_all_allow_empty(site.root, "A commit that changes no page")
 
     code, out = run_publish(site.root)
 
     assert code == 0, out
+    assert f"identical to {BRANCH} on origin ({published[:7]}): nothing to publish" in out
+    assert tip(site.remote) == published
+    assert source not in message(site.remote, published)
+    assert "git push" not in out
+
+
+def test_files_others_committed_are_kept_or_named(site: Site) -> None:
+    """A CNAME set on GitHub's settings page stays when none is configured;
+    PUBLISH_KEEP files stay; anything else about to go is named."""
+    blobs = {
+        name: git(site.root, "hash-object", "-w", "--stdin", input=text)
+        for name, text in [
+            ("CNAME", "pages.example.net\n"),
+            ("google1234.html", "google-site-verification: google1234.html\n"),
+            ("old/stale.html", "<p>an article since deleted</p>\n"),
+        ]
+    }
+    old = git(site.root, "mktree", "--missing", input="".join(
+        f"100644 blob {blob}\t{name}\n" for name, blob in blobs.items() if "/" not in name
+    ))  # fmt: skip
+    sub = git(site.root, "mktree", input=f"100644 blob {blobs['old/stale.html']}\tstale.html\n")
+    tree = git(
+        site.root, "mktree", input=git(site.root, "ls-tree", old) + f"\n040000 tree {sub}\told\n"
+    )
+    base = git(site.root, "commit-tree", tree, "-m", "made by others")
+    git(site.root, "push", "-q", "origin", f"{base}:refs/heads/{BRANCH}")
+    settings = site.root / "pelicanconf.py"
+    settings.write_text(settings.read_text() + "\nPUBLISH_KEEP = ['google*.html']\n")
+    commit_all(site.root, "Keep the verification file")
+
+    code, out = run_publish(site.root, cname=None, siteurl="https://pages.example.net")
+
+    assert code == 0, out
     published = tip(site.remote)
     assert published is not None
-    assert parents(site.remote, published) == [ours]
+    assert show(site.remote, published, "CNAME") == "pages.example.net"
+    assert "keeping CNAME pages.example.net" in out
+    assert show(site.remote, published, "google1234.html").startswith("google-site-verification")
+    assert "keeping google1234.html (PUBLISH_KEEP)" in out
+    assert "old/stale.html" not in files(site.remote, published)
+    assert "1 file(s) on the pages branch are not in this build and will be removed" in out
+    assert "\n  old/stale.html\n" in out
+
+
+@pytest.mark.parametrize("siteurl", ["", "https://example.github.io/policy-blog", "not a url"])
+def test_the_placeholder_site_url_is_refused(site: Site, siteurl: str) -> None:
+    settings = site.root / "pelicanconf.py"
+    line = (
+        settings.read_text()
+        .splitlines()
+        .index(
+            next(s for s in settings.read_text().splitlines() if s.startswith("PUBLISH_SITEURL"))
+        )
+        + 1
+    )
+    if siteurl:
+        os.environ["PUBLISH_SITEURL"] = siteurl
+    try:
+        code, out = run_publish(site.root, siteurl=None)
+    finally:
+        os.environ.pop("PUBLISH_SITEURL", None)
+
+    assert code == 1, out
+    assert "the published site's address (SITEURL from publishconf.py)" in out
+    assert f"(like https://you.github.io/repo) in pelicanconf.py:{line}," in out
+    assert "--siteurl" in out
+    assert "building" not in out
+    assert tip(site.remote) is None
 
 
 def test_a_rejected_push_leaves_both_branches_as_they_were(site: Site) -> None:

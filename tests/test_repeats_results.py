@@ -3,6 +3,7 @@ detecting again; any change to what the findings depend on detects afresh."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 import pytest
@@ -76,11 +77,18 @@ def test_without_a_cache_directory_nothing_is_stored(tmp_path, counted):
     assert len(counted) == 2
 
 
-def test_a_cache_file_that_is_not_a_database_costs_time_not_findings(tmp_path, counted):
-    (tmp_path / "embeddings.sqlite").write_bytes(b"this is not sqlite\n" * 100)
+def test_a_damaged_cache_file_is_moved_aside_said_once_and_rebuilt(tmp_path, counted, caplog):
+    garbage = b"this is not sqlite\n" * 100
+    (tmp_path / "embeddings.sqlite").write_bytes(garbage)
     settings = RepeatSettings(semantic=False, cache_dir=str(tmp_path))
     uncached = RepeatSettings(semantic=False, cache_dir=None)
-    assert find_repeats(documents(), settings) == find_repeats(documents(), uncached)
+    with caplog.at_level(logging.INFO, logger="editorial.progress"):
+        assert find_repeats(documents(), settings) == find_repeats(documents(), uncached)
+        find_repeats(documents(), settings)
+    said = [r.getMessage() for r in caplog.records if "was damaged" in r.getMessage()]
+    assert len(said) == 1 and "moved aside to embeddings.sqlite.damaged" in said[0]
+    assert (tmp_path / "embeddings.sqlite.damaged").read_bytes() == garbage
+    assert len(counted) == 2  # the third run was served by the new cache file
 
 
 WARM_RUN = """

@@ -39,6 +39,11 @@ CASES = {
         HEAD.replace("2025-02-20", "2024-12-01") + "Status: draft\n\nOld.\n", "Status: draft",
         HEAD + "Status: draft\n\nA draft of last week.\n",
     ),
+    "acknowledged-paragraph-missing": (
+        HEAD + "Acknowledge_Repeats: 2, 9\n\nOne paragraph.\n\nTwo paragraphs.\n",
+        "Acknowledge_Repeats: 2, 9",
+        HEAD + "Acknowledge_Repeats: 2\n\nOne paragraph.\n\nTwo paragraphs.\n",
+    ),
     "link-target-missing": (
         HEAD + "\nSee [this]({filename}/nowhere.md).\n", "nowhere.md",
         HEAD + "\nSee [that]({filename}other.md#part) and ![x]({static}/images/pic.png).\n",

@@ -43,3 +43,21 @@ def test_serve_builds_then_serves_the_site(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_port_in_use_is_named_with_what_to_do(tmp_path):
+    root = copy_project(tmp_path / "project")
+    (root / "output").mkdir()
+    (root / "output" / "index.html").write_text("previous build")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "invoke", "serve", "--port", str(port)],
+            cwd=root, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert f"serve: port {port} on 127.0.0.1 is already in use" in result.stdout
+    assert f"invoke serve --port {port + 1}" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

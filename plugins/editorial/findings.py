@@ -213,9 +213,7 @@ def _github_property(text: str) -> str:
     return _github_escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_annotation(
-    severity: str, file: str, line: int, title: str, message: str
-) -> str:
+def github_annotation(severity: str, file: str, line: int, title: str, message: str) -> str:
     """One workflow command: GitHub shows it on `line` of `file` in the pull request."""
     props = f"file={_github_property(file)},line={line},title={_github_property(title)}"
     return f"::{_GITHUB_LEVEL[severity]} {props}::{_github_escape(message)}"
@@ -260,6 +258,11 @@ class AcknowledgementError(ValueError):
     """The acknowledgement metadata cannot be read; the message says why."""
 
 
+# No article has more paragraphs; a larger number is a typo (and a range up
+# to it would fill memory).
+MAX_PARAGRAPH_NUMBER = 100_000
+
+
 def parse_acknowledgements(value: object) -> frozenset[int]:
     """Paragraph numbers from `"9-12, 13"` (commas or spaces; ranges inclusive)."""
     if value is None:
@@ -280,6 +283,11 @@ def parse_acknowledgements(value: object) -> frozenset[int]:
         if first < 1 or last < first:
             raise AcknowledgementError(
                 f"{ACKNOWLEDGE_KEY}: {part!r} is not a valid range of paragraph numbers"
+            )
+        if last > MAX_PARAGRAPH_NUMBER:
+            raise AcknowledgementError(
+                f"{ACKNOWLEDGE_KEY}: {part!r} goes past paragraph {MAX_PARAGRAPH_NUMBER:,}; "
+                "give the article's own paragraph numbers"
             )
         numbers.update(range(first, last + 1))
     return frozenset(numbers)

@@ -9,9 +9,8 @@ these checks name the line. A `{filename}` link to nothing is the rule
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
-
-from dateutil import parser as date_parser
 
 from editorial.findings import (
     ACKNOWLEDGE_KEY,
@@ -23,6 +22,26 @@ from editorial.findings import (
 # Python-Markdown's meta extension syntax (what Pelican's reader accepts).
 _META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
+# ISO 8601 as Pelican reads it: a date, optionally a time and an offset.
+_ISO_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+# C0 controls (NUL included) and DEL; tab, newline, carriage return and form feed are text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+EMPTY_FILE = (
+    "the file is empty; an article starts with 'Title: ...' and 'Date: ...' lines, "
+    "a blank line, then the text (delete the file if it is not meant to be one)"
+)
+FRONT_MATTER = (
+    "YAML front matter ('---' lines) is not read as YAML here: lists like [a, b] "
+    "come out wrong. Remove the '---' lines and write Pelican metadata as "
+    "'Key: value' lines at the top, then a blank line (Tags: a, b)"
+)
+DATE_HINT = (
+    "is not a date; write it as year-month-day (ISO 8601), like 2024-05-01 "
+    "or 2024-05-01 09:30 (10/01/2025 could be January or October)"
+)
 
 
 def metadata_lines(text: str) -> dict[str, tuple[int, str]]:
@@ -31,7 +50,7 @@ def metadata_lines(text: str) -> dict[str, tuple[int, str]]:
     key = None
     for number, line in enumerate(text.splitlines(), 1):
         if number == 1 and line.strip() == "---":
-            continue
+            continue  # refused by lint_article; read past it for the rules
         match = _META_LINE.match(line)
         if match:
             key = match.group("key").lower()
@@ -47,27 +66,22 @@ def metadata_lines(text: str) -> dict[str, tuple[int, str]]:
 
 
 def lint_article(path: Path, display: str, text: str, content_root: Path) -> list[InputError]:
-    """Problems in one article's metadata."""
-    errors: list[InputError] = []
-    meta = metadata_lines(text)
+    """Problems in one article's text, metadata and internal links."""
     if not text.strip():
-        return errors  # an empty file is not an article; Pelican ignores it too
+        return [InputError(display, 0, EMPTY_FILE)]
+    errors = control_characters(display, text)
+    if text.splitlines()[0].strip() == "---":
+        errors.append(InputError(display, 1, FRONT_MATTER))
+        return errors
+    meta = metadata_lines(text)
     if "title" not in meta:
         errors.append(
             InputError(display, 1, "no Title: metadata; start the file with a line 'Title: ...'")
         )
-    if "date" in meta:
-        line, value = meta["date"]
-        try:
-            date_parser.parse(re.sub(" +", " ", value))
-        except (ValueError, OverflowError, TypeError):
-            errors.append(
-                InputError(
-                    display,
-                    line,
-                    f"Date: {value!r} is not a date; write it like 2024-05-01 or 2024-05-01 09:30",
-                )
-            )
+    for key in ("date", "modified"):
+        if key in meta and not is_iso_date(meta[key][1]):
+            line, value = meta[key]
+            errors.append(InputError(display, line, f"{key.title()}: {value!r} {DATE_HINT}"))
     if ACKNOWLEDGE_KEY in meta:
         line, value = meta[ACKNOWLEDGE_KEY]
         try:
@@ -76,3 +90,31 @@ def lint_article(path: Path, display: str, text: str, content_root: Path) -> lis
             errors.append(InputError(display, line, str(error)))
     return errors
 
+
+def is_iso_date(value: str) -> bool:
+    """A date (and optional time and offset) in ISO 8601 that exists."""
+    value = re.sub(" +", " ", value.strip())
+    if not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def control_characters(display: str, text: str) -> list[InputError]:
+    """Each line holding an invisible control character (a NUL byte, an escape)."""
+    errors = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _CONTROL.search(line)
+        if match:
+            errors.append(
+                InputError(
+                    display,
+                    number,
+                    f"control character U+{ord(match.group()):04X} at column {match.start() + 1}"
+                    "; remove it (most editors do not show it)",
+                )
+            )
+    return errors

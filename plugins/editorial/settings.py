@@ -32,6 +32,10 @@ DEFAULTS: dict[str, Any] = {
     # A lower bar for pairs that state the same numbers (spun copy keeps facts).
     "EDITORIAL_REPEATS_SAME_FACTS": 0.77,
     "EDITORIAL_REPEATS_CORROBORATED": 0.65,
+    # An article with more paragraphs is checked for exact and near repeats
+    # only, with a warning: paraphrase detection grows with its size (a 1 MB
+    # article of 2,000 paragraphs took 3.5 minutes and 700 MB on a first build).
+    "EDITORIAL_REPEATS_MAX_PARAGRAPHS": 1000,
     # Editorial rules (docs/checks.md): the ids of rules this site turns off,
     # e.g. ("tags-missing", "insecure-link"); `invoke check --rules` lists them.
     "EDITORIAL_DISABLED_RULES": (),
@@ -50,6 +54,11 @@ DEFAULTS: dict[str, Any] = {
     "ENTITY_SAVE_AS": "entities/{id}/index.html",
     "ENTITIES_URL": "entities/",
     "ENTITIES_SAVE_AS": "entities/index.html",
+    # `invoke publish`: files on the pages branch that no build makes but that
+    # must stay (a search engine's verification file): fnmatch patterns of
+    # paths, like ["google*.html", "keybase.txt"]. A CNAME there is always kept
+    # when no GITHUB_PAGES_CNAME is set.
+    "PUBLISH_KEEP": [],
     # schema.org and share cards: the publisher's logo and the image shared
     # for an article without an `Image:` field, under SITEURL (the theme
     # ships both).
@@ -85,6 +94,12 @@ def validate(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
         problems.append(
             ("EDITORIAL_MIN_WORDS", f"EDITORIAL_MIN_WORDS = {min_words!r}; use a whole number >= 1")
         )
+    limit = get(settings, "EDITORIAL_REPEATS_MAX_PARAGRAPHS")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        problems.append(
+            ("EDITORIAL_REPEATS_MAX_PARAGRAPHS",
+             f"EDITORIAL_REPEATS_MAX_PARAGRAPHS = {limit!r}; use a whole number >= 1")
+        )  # fmt: skip
     for name in (
         "EDITORIAL_REPEATS_NEAR",
         "EDITORIAL_REPEATS_PARAPHRASE",
@@ -94,6 +109,12 @@ def validate(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
         value = get(settings, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
             problems.append((name, f"{name} = {value!r}; use a number above 0 and at most 1"))
+    keep = get(settings, "PUBLISH_KEEP")
+    if not isinstance(keep, (list, tuple)) or not all(isinstance(k, str) and k for k in keep):
+        problems.append(
+            ("PUBLISH_KEEP", f"PUBLISH_KEEP = {keep!r}; use a list of path patterns, "
+                             "like ['google*.html']")
+        )  # fmt: skip
     problems += _rule_problems(settings)
     mode = get(settings, "ENTITY_LINK_MODE")
     if mode not in ("first", "all", "none"):

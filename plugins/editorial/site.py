@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from editorial import preview, project
+from editorial import preview, progress, project
 from editorial import settings as plugin_settings
 from editorial.findings import (
     ACKNOWLEDGE_KEY,
@@ -58,14 +58,45 @@ class Source:
     acknowledged: frozenset[int]
 
 
-def review_sources(
-    sources: Iterable[Source], settings: Mapping[str, Any]
-) -> list[Finding]:
+def review_sources(sources: Iterable[Source], settings: Mapping[str, Any]) -> list[Finding]:
     """The findings over `sources`, oldest article first (a later article is
     the one that repeats an earlier one), acknowledgements applied."""
     ordered = sorted(sources, key=lambda s: s.sort_key)
-    findings = find_repeats([s.document for s in ordered], repeat_settings(settings))
+    documents = [s.document for s in ordered]
+    detector = repeat_settings(settings)
+    limit = plugin_settings.get(settings, "EDITORIAL_REPEATS_MAX_PARAGRAPHS")
+    big = {d.path for d in documents if len(d.paragraphs) > limit} if detector.semantic else set()
+    if not big:
+        findings = find_repeats(documents, detector)
+    else:
+        findings = _capped_review(documents, detector, big, limit)
     return apply_acknowledgements(findings, {s.path: s.acknowledged for s in ordered})
+
+
+def _capped_review(
+    documents: list[Document], detector: RepeatSettings, big: set[str], limit: int
+) -> list[Finding]:
+    """Articles over the paragraph limit are compared for exact and near
+    repeats only (the semantic stage grows with their size: a 5 MB article
+    took 14 minutes and 2.4 GB); the others as usual."""
+    for document in documents:
+        if document.path in big:
+            progress.logger.warning(
+                "%s: %d paragraphs, more than EDITORIAL_REPEATS_MAX_PARAGRAPHS (%d): "
+                "checked for exact and near repeats only, not paraphrases; split the "
+                "article, or raise the setting",
+                document.path, len(document.paragraphs), limit,
+            )  # fmt: skip
+    semantic = find_repeats([d for d in documents if d.path not in big], detector)
+    lexical = find_repeats(documents, replace(detector, semantic=False))
+    seen = {(f.file, f.paragraph) for f in semantic}
+    extra = [
+        f
+        for f in lexical
+        if (f.file in big or f.repeats.file in big) and (f.file, f.paragraph) not in seen
+    ]
+    order = {d.path: n for n, d in enumerate(documents)}
+    return sorted([*semantic, *extra], key=lambda f: (order[f.file], f.paragraph))
 
 
 @dataclass
@@ -131,4 +162,3 @@ def preview_notes(review: Review) -> dict[int, dict[int, str]]:
         article = review.articles[finding.file]
         notes.setdefault(id(article), {})[finding.paragraph] = preview.flag_note(finding, href)
     return notes
-

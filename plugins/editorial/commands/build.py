@@ -17,7 +17,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -25,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from editorial import project
+from editorial import progress, project
 from editorial import settings as plugin_settings
+from editorial.commands import workdir
 from editorial.commands.check import lint_content
 from editorial.entities.registry import RegistryError
 from editorial.findings import Finding, InputError, format_text
@@ -55,12 +55,16 @@ class _BuildLog(logging.Handler):
     those at or above `fail_level`, which fail the build."""
 
     def __init__(self, out: TextIO, fail_level: int) -> None:
-        super().__init__(level=logging.WARNING)
+        super().__init__(level=logging.INFO)
         self.out = out
         self.fail_level = fail_level
         self.problems: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.WARNING:
+            if record.name == progress.logger.name:
+                print(record.getMessage(), file=self.out, flush=True)
+            return
         message = record.getMessage()
         # Pelican logs "Could not process x.md" without the reason unless
         # DEBUG is on; the handler runs inside its `except`, so ask sys.
@@ -165,17 +169,31 @@ def build(
 ) -> int:
     """Build the site into `output` (default root/output); print the findings.
 
-    Returns 0 on success, 1 when anything failed (output left as it was).
+    One build at a time per project: a second one waits (commands/workdir.py).
+    Returns 0 on success, 1 when anything failed, 128 + the signal number when
+    interrupted; output/ is then left as it was and no staging directory remains.
     """
     output = Path(output or root / OUTPUT_DIR)
+    shown = project.display_path(output, root)
+    try:
+        with workdir.exclusive(root, out) as work:
+            return _build(root, settings_file, output, work, out)
+    except workdir.BuildBusy as error:
+        print(f"build stopped: {error}", file=out)
+        return 1
+    except KeyboardInterrupt as error:
+        print(f"\nbuild interrupted: {shown}/ was left as it was.", file=out, flush=True)
+        return workdir.exit_status(error)
+
+
+def _build(root: Path, settings_file: str, output: Path, work: Path, out: TextIO) -> int:
     shown = project.display_path(output, root)
     print("Checking content/ ...", file=out, flush=True)
     settings = prepare(root, settings_file, out)
     if settings is None:
         print(f"build stopped: fix the error(s) above; {shown}/ was left as it was.", file=out)
         return 1
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
+    staging = workdir.staging_dir(work, output)
     print(f"Building {settings_file} into {shown}/ ...", file=out, flush=True)
     try:
         result = run_pelican({**settings, "OUTPUT_PATH": str(staging)}, out)
@@ -186,6 +204,7 @@ def build(
                 file=out,
             )
             return 1
+        workdir.raise_if_interrupted()
         if not index_search(staging, out):
             print(f"build failed: the search index could not be made; {shown}/ was left as it was.",
                   file=out)  # fmt: skip
@@ -269,19 +288,32 @@ def settings_problems(root: Path, settings_file: str, settings: dict) -> list[In
 
 def _replace_dir(new: Path, old: Path) -> None:
     """Swap `new` into place of `old` with two renames, so a reader (or
-    `invoke serve`) never sees a half-written directory for long."""
-    trash = old.with_name(f".{old.name}-old")
-    shutil.rmtree(trash, ignore_errors=True)
-    if old.exists():
-        old.rename(trash)
-    new.rename(old)
+    `invoke serve`) never sees a half-written directory for long; Ctrl-C
+    waits until both are done."""
+    trash = new.with_name(f"{new.name}-old")
+    with workdir.signals_blocked():
+        if old.exists():
+            old.rename(trash)
+        new.rename(old)
     shutil.rmtree(trash, ignore_errors=True)
 
 
 def clean(root: Path, out: TextIO = sys.stdout) -> None:
-    """Remove output/ and the caches (Pelican's and ours); all are rebuilt on demand."""
-    for name in (OUTPUT_DIR, *CACHE_DIRS):
-        path = root / name
-        if path.exists():
-            shutil.rmtree(path)
+    """Remove output/ and the caches (Pelican's and ours); all are rebuilt on
+    demand. Waits for a build that is running."""
+    with workdir.exclusive(root, out) as work:
+        for name in (OUTPUT_DIR, *CACHE_DIRS):
+            path = root / name
+            if not path.exists():
+                continue
+            for item in [path] if path != work.parent else path.iterdir():
+                if item != work:
+                    _remove(item)
             print(f"removed {name}/", file=out)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()

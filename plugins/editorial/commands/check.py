@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from editorial import project, site
+from editorial import progress, project, site
 from editorial import settings as plugin_settings
+from editorial.entities.loading import registry_problems
 from editorial.findings import (
     ERROR,
     FORMATTERS,
@@ -68,7 +69,10 @@ def run_check(
 ) -> CheckResult:
     """Read the articles (content/ by default) and compute the findings.
 
-    Paths are shown relative to `display_root` (default: the current directory)."""
+    Given files under the content folder are compared with the whole site,
+    and only their findings reported; files outside it are compared among
+    themselves. Paths are shown relative to `display_root` (default: the
+    current directory)."""
     settings = settings if settings is not None else project.read_settings(root)
     errors: list[InputError] = []
     if paths:
@@ -87,6 +91,7 @@ def run_check(
     md = project.make_markdown(settings)
     sources: list[site.Source] = []
     articles: list[Article] = []
+    parsed: list[Path] = []  # resolved, one per source
     content_root = Path(settings["PATH"])
     for path in project.markdown_files(existing, excludes):
         display = project.display_path(path, display_root)
@@ -97,18 +102,70 @@ def run_check(
         errors.extend(lint_article(path, display, text, content_root))
         sources.append(parse_article(text, display, md))
         articles.append(Article(path, display, text, content_root))
+        parsed.append(path.resolve())
+    errors.extend(registry_problems(settings, display_root))
     disabled = plugin_settings.get(settings, "EDITORIAL_DISABLED_RULES")
-    findings = [] if RULE_REPEATED_PARAGRAPH in disabled else site.review_sources(sources, settings)
+    findings = []
+    if RULE_REPEATED_PARAGRAPH not in disabled:
+        findings = _repeats(sources, parsed, bool(paths), settings, md, display_root)
     context = Context(project.site_now(settings).date(), settings)
     diagnostics = run_rules(articles, context, disabled, site_wide=not paths)
     drafts = frozenset(a.display for a in articles if a.is_draft)
     return CheckResult(findings, errors, len(sources), sort_diagnostics(diagnostics), drafts)
 
 
+def _repeats(
+    sources: list[site.Source],
+    parsed: list[Path],
+    given: bool,
+    settings: dict[str, Any],
+    md: Any,
+    display_root: Path | None,
+) -> list[Finding]:
+    """The repeats among `sources` (the site's articles), or, for `given`
+    files, those of the files under the content folder compared with the
+    whole site plus those among the files outside it."""
+    if not given:
+        return site.review_sources(sources, settings)
+    content_root = Path(settings["PATH"]).resolve()
+    inside: list[site.Source] = []
+    outside: list[site.Source] = []
+    for source, path in zip(sources, parsed, strict=True):
+        (inside if path.is_relative_to(content_root) else outside).append(source)
+    findings = site.review_sources(outside, settings) if outside else []
+    if inside:
+        findings += _against_the_site(inside, parsed, settings, md, display_root)
+    return findings
+
+
+def _against_the_site(
+    given: list[site.Source],
+    parsed: list[Path],
+    settings: dict[str, Any],
+    md: Any,
+    display_root: Path | None,
+) -> list[Finding]:
+    """The findings about `given` (files of the site's content folder) when
+    compared with every article of the site; the other articles' own
+    findings and problems are not reported."""
+    content_root = Path(settings["PATH"]).resolve()
+    excludes = list(settings.get("ARTICLE_EXCLUDES", []))
+    sources = list(given)
+    for path in project.markdown_files([content_root], excludes):
+        if path.resolve() in parsed:
+            continue
+        display = project.display_path(path, display_root)
+        text = read_source(path, display)
+        if not isinstance(text, InputError) and text.strip():
+            sources.append(parse_article(text, display, md))
+    shown = {s.path for s in given}
+    return [f for f in site.review_sources(sources, settings) if f.file in shown]
+
+
 def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
     """What stops a build: lint every Markdown file under the content
-    directory (articles and pages) and look for `{filename}` links to nothing;
-    paths are shown relative to the project `root`."""
+    directory (articles and pages), look for `{filename}` links to nothing,
+    and check the entity registry; paths are shown relative to the project `root`."""
     rule_hint = next(r.hint for r in RULES if r.id == "link-target-missing")
     content_root = Path(settings["PATH"])
     errors: list[InputError] = []
@@ -122,7 +179,7 @@ def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
             article = Article(path, display, text, content_root)
             errors.extend(InputError(display, line, f"{message}; {rule_hint}")
                           for line, message in missing_targets(article))  # fmt: skip
-    return errors
+    return errors + registry_problems(settings, root)
 
 
 def check(
@@ -154,7 +211,8 @@ def check(
         for _, message in problems:
             print(InputError(settings_file, 0, message).as_text(), file=err)
         return EXIT_BAD_INPUT
-    result = run_check(root, paths, settings)
+    with progress.shown(err):
+        result = run_check(root, paths, settings)
     for error in result.errors:
         print(error.as_text(), file=err)
     if output_format == "json":

@@ -79,6 +79,12 @@ def rev_parse(root: Path, rev: str, *, short: bool = False) -> str | None:
     return sha if result.returncode == 0 and sha else None
 
 
+def tree(root: Path, rev: str) -> str | None:
+    """The id of the tree (the files) of commit `rev`, or None."""
+    result = run_git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{tree}}", check=False)
+    return result.stdout.strip() or None if result.returncode == 0 else None
+
+
 def current_branch(root: Path) -> str | None:
     """The checked-out branch's short name, or None on a detached HEAD."""
     result = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)

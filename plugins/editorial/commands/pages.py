@@ -7,6 +7,9 @@ Used by `invoke publish` (see commands/publish.py for the whole sequence).
 from __future__ import annotations
 
 import contextlib
+import fnmatch
+import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -15,6 +18,11 @@ from editorial.commands import git
 
 # Where the remote's pages branch is fetched to while publishing (deleted after).
 FETCH_REF = "refs/editorial-publish/remote-pages"
+# The branch ghp-import commits on, deleted right after.
+WORK_BRANCH = "editorial-publish/pages"
+# Written by ghp-import on every publish, never "removed".
+GENERATED = (".nojekyll", "CNAME")
+MAX_LISTED = 30
 
 
 class PublishError(Exception):
@@ -23,16 +31,20 @@ class PublishError(Exception):
 
 @dataclass(frozen=True)
 class PagesPlan:
-    """Where the new pages commit will go.
+    """Where the new pages commit will go: on the target remote's branch only.
 
-    `local` and `remote` are the branch's commit ids before publishing (None:
-    no such branch); `parent` is the commit the new one is stacked on.
+    `remote` is that branch's commit before publishing (None: no such
+    branch); `parent` is the commit the new one is stacked on: `remote`, or
+    None for a fresh history (a new branch, or `--force`).
     """
 
-    local: str | None
     remote: str | None
     parent: str | None
-    diverged: bool = False
+
+    @property
+    def replaces(self) -> bool:
+        """The push replaces the remote's history (`--force`)."""
+        return self.remote is not None and self.parent != self.remote
 
 
 def plan_pages_branch(
@@ -40,14 +52,10 @@ def plan_pages_branch(
 ) -> PagesPlan:
     """Fetch `remote`'s pages branch and decide what the new commit sits on.
 
-    The remote's history is always kept: the new commit goes on the remote's
-    tip, or on the local branch when that already contains the remote's tip
-    (local commits that were never pushed). A local branch that has diverged
-    from the remote's is refused, unless `force` (then the local history wins
-    and the remote's is replaced by the force-push).
+    The new commit goes on the remote's tip, whatever the local pages branch
+    holds (it may have been published to another remote); with `force` it
+    starts a new history that replaces the remote's.
     """
-    ref = f"refs/heads/{branch}"
-    local = git.rev_parse(root, ref)
     try:
         remote_sha = git.remote_branch_sha(root, remote, branch)
     except git.GitError as error:
@@ -57,87 +65,82 @@ def plan_pages_branch(
             "nothing was built or pushed."
         ) from error
     if remote_sha is None:
-        if local is None:
-            _say(out, f"publish: {remote} has no {branch} branch yet: it will be created")
-        else:
-            _say(
-                out,
-                f"publish: {remote} has no {branch} branch yet: publishing on top of "
-                f"the local {branch} ({local[:7]})",
-            )
-        return PagesPlan(local=local, remote=None, parent=local)
-
+        _say(out, f"publish: {remote} has no {branch} branch yet: it will be created")
+        return PagesPlan(remote=None, parent=None)
     fetched = git.fetch_into(root, remote, branch, FETCH_REF)
-    if local is None or local == fetched or git.is_ancestor(root, local, fetched):
-        if local != fetched:
-            _say(out, f"publish: starting from {branch} on {remote} ({fetched[:7]})")
-        return PagesPlan(local=local, remote=fetched, parent=fetched)
-    if git.is_ancestor(root, fetched, local):
-        ahead = git.count_commits(root, fetched, local)
+    if force:
+        count = git.run_git(root, "rev-list", "--count", fetched).stdout.strip()
         _say(
             out,
-            f"publish: the local {branch} has {ahead} commit(s) that {remote} lacks; "
-            "they will be pushed too",
+            f"publish: --force: the new commit starts a new history; the {count} "
+            f"commit(s) of {branch} on {remote} will be discarded",
         )
-        return PagesPlan(local=local, remote=fetched, parent=local)
-
-    return _diverged(root, remote, branch, local, fetched, force, out)
-
-
-def _diverged(
-    root: Path, remote: str, branch: str, local: str, fetched: str, force: bool, out: TextIO
-) -> PagesPlan:
-    """The local pages branch and the remote's each have commits the other
-    lacks: refused, unless `force` (the local history then replaces the remote's)."""
-    ahead = git.count_commits(root, fetched, local)
-    behind = git.count_commits(root, local, fetched)
-    if not force:
-        raise PublishError(
-            f"the local {branch} branch and {branch} on {remote} have diverged:\n"
-            f"  local {branch} ({local[:7]}) has {ahead} commit(s) that {remote} lacks,\n"
-            f"  {remote}'s {branch} ({fetched[:7]}) has {behind} commit(s) that the local "
-            "branch lacks.\n"
-            f"Publishing would drop {remote}'s commits, so nothing was built or pushed. "
-            "To resolve:\n"
-            f"  - keep what is published: delete the local branch (`git branch -D {branch}`) "
-            "and publish again; the new commit then goes on top of the remote's history;\n"
-            f"  - or replace the remote's history with the local one: publish with --force "
-            "(DESTRUCTIVE: the remote's commits above are lost)."
-        )
-    _say(
-        out,
-        f"publish: --force: the local {branch} has diverged from {remote}'s; publishing on "
-        f"top of the local branch, {remote}'s {behind} other commit(s) will be discarded",
-    )
-    return PagesPlan(local=local, remote=fetched, parent=local, diverged=True)
+        return PagesPlan(remote=fetched, parent=None)
+    _say(out, f"publish: on top of {branch} on {remote} ({fetched[:7]})")
+    return PagesPlan(remote=fetched, parent=fetched)
 
 
-def commit_site(
-    root: Path, site: Path, *, branch: str, message: str, cname: str | None, plan: PagesPlan
-) -> str:
-    """Commit the built `site` onto the local `branch`, on top of `plan.parent`,
-    with ghp-import; returns the new commit id.
+def published_domain(root: Path, plan: PagesPlan) -> str | None:
+    """The CNAME on the remote's pages branch (set with GitHub's settings
+    page, say), or None."""
+    if plan.remote is None:
+        return None
+    result = git.run_git(root, "cat-file", "blob", f"{plan.remote}:CNAME", check=False)
+    return result.stdout.strip() or None if result.returncode == 0 else None
 
-    On any failure the local branch is put back as it was and PublishError raised.
-    """
+
+def carry_over(
+    root: Path, plan: PagesPlan, site: Path, keep: Sequence[str], out: TextIO
+) -> list[str]:
+    """Files on the remote's pages branch that the new build lacks: those
+    matching a `keep` pattern (PUBLISH_KEEP: fnmatch patterns of paths) are
+    copied into `site`; the others are named as about to be removed and
+    returned."""
+    if plan.remote is None:
+        return []
+    listing = git.run_git(root, "ls-tree", "-r", "-z", "--name-only", plan.remote).stdout
+    removed = []
+    for name in filter(None, listing.split("\0")):
+        if name in GENERATED or (site / name).exists():
+            continue
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in keep):
+            blob = subprocess.run(
+                ["git", "cat-file", "blob", f"{plan.remote}:{name}"],
+                cwd=root, capture_output=True, check=True,
+            ).stdout  # fmt: skip
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_bytes(blob)
+            _say(out, f"publish: keeping {name} (PUBLISH_KEEP)")
+        else:
+            removed.append(name)
+    if removed:
+        _say(out, f"publish: {len(removed)} file(s) on the pages branch are not in this build "
+                  "and will be removed (list them in PUBLISH_KEEP to keep them):")  # fmt: skip
+        _say(out, "\n".join(f"  {name}" for name in removed[:MAX_LISTED]))
+        if len(removed) > MAX_LISTED:
+            _say(out, f"  ... and {len(removed) - MAX_LISTED} more")
+    return removed
+
+
+def commit_site(root: Path, site: Path, *, message: str, cname: str | None, plan: PagesPlan) -> str:
+    """Commit the built `site` on top of `plan.parent` with ghp-import, on a
+    temporary branch (the local pages branch is not touched); returns the
+    new commit id. Raises PublishError on any failure."""
     from ghp_import import GhpError, ghp_import
 
-    ref = f"refs/heads/{branch}"
-    if plan.parent != plan.local:
-        # Fast-forward the local branch to the remote's tip (or create it there).
-        assert plan.parent is not None
-        git.update_ref(root, ref, plan.parent, plan.local)
+    ref = f"refs/heads/{WORK_BRANCH}"
+    git.delete_ref(root, ref)
+    if plan.parent is not None:
+        git.update_ref(root, ref, plan.parent, None)
     try:
         # ghp-import runs git in the current directory. Its own "rebase" step
-        # moves the branch to REMOTE/BRANCH; that ref is stale or missing here
-        # (a URL remote has no remote-tracking refs at all), and the branch is
-        # already where it must be. Giving "refs/heads" as the remote makes
-        # that step resolve the branch to itself: a no-op.
+        # moves the branch to REMOTE/BRANCH; giving "refs/heads" as the remote
+        # makes that step resolve the branch to itself: a no-op.
         with contextlib.chdir(root):
             ghp_import(
                 str(site),
                 mesg=message,
-                branch=branch,
+                branch=WORK_BRANCH,
                 remote="refs/heads",
                 nojekyll=True,
                 cname=cname,
@@ -146,16 +149,24 @@ def commit_site(
         commit = git.rev_parse(root, ref)
         expected = [plan.parent] if plan.parent else []
         if commit is None or commit == plan.parent or git.parents(root, commit) != expected:
-            raise PublishError(f"ghp-import did not commit the site onto {branch}")
+            raise PublishError("ghp-import did not commit the site")
         return commit
     except Exception as error:
-        _restore_branch(root, ref, plan.local)
         if isinstance(error, PublishError):
             raise
         detail = (
             error.message if isinstance(error, GhpError) else f"{type(error).__name__}: {error}"
         )
         raise PublishError(f"ghp-import failed: {detail}; nothing was pushed") from error
+    finally:
+        git.delete_ref(root, ref)
+
+
+def unchanged(root: Path, commit: str, plan: PagesPlan) -> bool:
+    """The new commit's files are exactly those on the remote's branch."""
+    if plan.remote is None or plan.replaces:
+        return False
+    return git.tree(root, commit) == git.tree(root, plan.remote) is not None
 
 
 def push_site(
@@ -169,10 +180,10 @@ def push_site(
     site_url: str,
     out: TextIO,
 ) -> int:
-    """`git push REMOTE BRANCH:BRANCH` (with --force only when `force`).
+    """`git push REMOTE COMMIT:refs/heads/BRANCH` (with --force only when
+    `force`); then the local pages branch follows when it can fast-forward.
 
-    On failure git's message is printed with a hint, the local branch is put
-    back as it was before publishing, and 1 returned.
+    On failure git's message is printed with a hint and 1 returned.
     """
     ref = f"refs/heads/{branch}"
     command = ["push"]
@@ -182,18 +193,17 @@ def push_site(
             out,
             f"!!! WARNING: --force: {branch} on {remote} is REPLACED by a force-push.\n"
             "!!! Its history is overwritten"
-            + (" and commits that only the remote had are lost." if plan.diverged else ".")
+            + (" and its commits are lost." if plan.replaces else ".")
             + "\n!!! Anyone who published meanwhile loses that publish.",
         )
         _say(out, "!" * 72)
         command.append("--force")
-    command += [remote, f"{ref}:{ref}"]
+    command += [remote, f"{commit}:{ref}"]
     _say(out, f"publish: git {' '.join(command)}")
     result = git.run_git(root, *command, check=False)
     if result.stdout.strip() or result.stderr.strip():
         _say(out, (result.stderr + result.stdout).rstrip())
     if result.returncode != 0:
-        _restore_branch(root, ref, plan.local)
         text = result.stderr + result.stdout
         if any(word in text for word in ("non-fast-forward", "fetch first", "[rejected]")):
             hint = (
@@ -206,21 +216,15 @@ def push_site(
                 f"your permission to push to it, and whether {branch} is a protected branch."
             )
         _say(out, f"publish: push failed: {hint}")
-        _say(out, f"publish: the local {branch} branch was reset; {remote} is unchanged")
+        _say(out, f"publish: {remote} is unchanged")
         return 1
+    local = git.rev_parse(root, ref)
+    if local is None or git.is_ancestor(root, local, commit):
+        git.update_ref(root, ref, commit, local)
     if site_url:
         _say(out, f"publish: the site will be served at {site_url}/ once GitHub Pages updates")
     _say(out, f"publish: pushed {commit} to {branch} on {remote}")
     return 0
-
-
-def _restore_branch(root: Path, ref: str, sha: str | None) -> None:
-    """Put the local pages branch back at `sha` (delete it when None)."""
-    if sha is None:
-        git.delete_ref(root, ref)
-    else:
-        git.run_git(root, "update-ref", ref, sha, check=False)
-
 
 
 def _say(out: TextIO, text: str) -> None:

@@ -6,20 +6,24 @@ Modelled on MkDocs' `gh-deploy`. In order:
 1. The source repository must be clean (`git status --porcelain`, untracked
    files included) so that the published site matches a commit; `allow_dirty`
    overrides this and marks the pages commit "-dirty".
-2. The settings and the content are checked (`path:line: error: ...`).
+2. The settings and the content are checked (`path:line: error: ...`), and
+   the site URL must be set and not the placeholder.
 3. The remote's pages branch is fetched (remote names, URLs and paths all
-   work) and compared with the local one. The new commit goes on top of the
-   remote's history; a local branch that has diverged from the remote's is
-   refused unless `force` (commands/pages.py).
+   work). The new commit goes on top of it, never on the local pages branch
+   (which may hold another remote's history); `force` starts a new history
+   (commands/pages.py). A CNAME on that branch is kept when none is set.
 4. Pelican builds from scratch into a fresh temporary directory (never
    output/, which stays the preview); any warning fails it, so a skipped
    article or an unresolved `{filename}` link stops the publish. The build's
    own findings and the editorial rules' errors are the gate: unacknowledged
    repeats and rule errors stop the publish unless `allow_findings`. Those in
    drafts are reported but do not stop it, unless `include_drafts`.
-5. ghp-import commits the build onto the local pages branch, with `.nojekyll`
-   and, when a domain is set, `CNAME`.
-6. `git push REMOTE BRANCH:BRANCH`, a force-push only with `force`.
+5. Files on the remote branch that the build lacks are copied in when
+   PUBLISH_KEEP names them, else listed as about to be removed. ghp-import
+   commits the build on a temporary branch, with `.nojekyll` and, when a
+   domain is set, `CNAME`. A commit whose files equal the remote's is not pushed.
+6. `git push REMOTE COMMIT:refs/heads/BRANCH`, a force-push only with
+   `force`; the local pages branch then follows when it can fast-forward.
 
 Nothing is pushed unless every step before succeeded, so a failure leaves the
 remote's pages branch exactly as it was; the temporary build directory is
@@ -31,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -39,21 +44,28 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlparse
 
+from editorial import project
 from editorial import settings as plugin_settings
 from editorial.commands import build as build_cmd
 from editorial.commands import check as check_cmd
-from editorial.commands import git
+from editorial.commands import git, workdir
 from editorial.commands.pages import (
     FETCH_REF,
+    PagesPlan,
     PublishError,
+    carry_over,
     commit_site,
     plan_pages_branch,
+    published_domain,
     push_site,
+    unchanged,
 )
 from editorial.findings import ERROR, RULE_REPEATED_PARAGRAPH, Diagnostic, Finding, format_text
 
 # At most this many uncommitted files are listed when refusing a dirty tree.
 MAX_LISTED_FILES = 30
+# The site URL pelicanconf.py ships with: publishing with it is refused.
+PLACEHOLDER_HOSTS = ("example.github.io",)
 
 
 @dataclass(frozen=True)
@@ -104,7 +116,7 @@ def publish(
     publishes despite uncommitted changes; `allow_findings` despite
     unacknowledged repeated paragraphs and rule errors; `include_drafts`
     lets findings in drafts stop it too; `force` does both and replaces the
-    remote branch's history when it has diverged from the local one.
+    remote branch's history with a new one.
 
     Returns 0 when the site was pushed, 1 when anything stopped it (the
     reason is printed to `out`; the remote branch is then untouched).
@@ -118,10 +130,12 @@ def publish(
         settings = build_cmd.prepare(root, settings_file, out, override)
         if settings is None:
             raise PublishError("fix the error(s) listed above: nothing was pushed")
-        domain = pages_domain(cname, settings)
         site_url = str(settings.get("SITEURL") or "")
+        check_site_url(site_url, root, settings_file)
+        domain = pages_domain(cname, settings)
         _announce(source, settings_file, site_url, f"{branch} on {remote}", domain, out)
         plan = plan_pages_branch(root, remote=remote, branch=branch, force=force, out=out)
+        domain = domain or _published_domain(root, plan, out)
         with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
             site = Path(tmp) / "site"
             result = build_site(settings, site, out=out)
@@ -130,9 +144,12 @@ def publish(
                 diagnostics=rule_diagnostics(root, settings), drafts=result.drafts,
                 include_drafts=include_drafts,
             )  # fmt: skip
-            commit = commit_site(
-                root, site, branch=branch, message=source.message(), cname=domain, plan=plan
-            )
+            carry_over(root, plan, site, plugin_settings.get(settings, "PUBLISH_KEEP"), out)
+            commit = commit_site(root, site, message=source.message(), cname=domain, plan=plan)
+        if unchanged(root, commit, plan):
+            _say(out, f"publish: the built site is identical to {branch} on {remote} "
+                      f"({(plan.remote or '')[:7]}): nothing to publish")  # fmt: skip
+            return 0
         return push_site(
             root, remote=remote, branch=branch, commit=commit, plan=plan, force=force,
             site_url=site_url, out=out,
@@ -143,6 +160,9 @@ def publish(
     except git.GitError as error:
         _say(out, f"publish: {error}\npublish: nothing was pushed")
         return 1
+    except KeyboardInterrupt as error:
+        _say(out, "\npublish: interrupted: nothing was pushed")
+        return workdir.exit_status(error)
     finally:
         if git.git_available() and root.is_dir():
             with contextlib.suppress(OSError):
@@ -216,9 +236,14 @@ def build_site(settings: dict[str, Any], output: Path, *, out: TextIO) -> build_
     """Build the site from scratch into `output`, failing on any warning
     (a skipped article, an unresolved `{filename}` link)."""
     _say(out, "publish: building into a temporary directory ...")
-    result = build_cmd.run_pelican(
-        {**settings, "OUTPUT_PATH": str(output)}, out, fail_level=logging.WARNING
-    )
+    try:
+        with workdir.exclusive(project.project_dir(settings), out):
+            result = build_cmd.run_pelican(
+                {**settings, "OUTPUT_PATH": str(output)}, out, fail_level=logging.WARNING
+            )
+            workdir.raise_if_interrupted()
+    except workdir.BuildBusy as error:
+        raise PublishError(f"{error}: nothing was pushed") from None
     if not result.ok:
         raise PublishError(
             f"the build reported {len(result.problems)} warning(s) or error(s), listed "
@@ -296,6 +321,36 @@ def check_committer(root: Path) -> None:
             "the pages commit needs a committer: set "
             + " and ".join(f"`git config {key} ...`" for key in missing)
         )
+
+
+def check_site_url(site_url: str, root: Path, settings_file: str) -> None:
+    """Refuse an unset site URL, or the placeholder pelicanconf.py ships with:
+    every absolute link and the stylesheet of the published site would point there."""
+    parsed = urlparse(site_url)
+    host = (parsed.hostname or "").lower()
+    if parsed.scheme in ("http", "https") and host and host not in PLACEHOLDER_HOSTS:
+        return
+    text = (root / "pelicanconf.py").read_text(encoding="utf-8")
+    match = re.search(r"^PUBLISH_SITEURL\s*=", text, re.M)
+    where = "pelicanconf.py"
+    if match:
+        where += f":{text.count(chr(10), 0, match.start()) + 1}"
+    what = f"is the placeholder {site_url!r}" if site_url else "is not set"
+    raise PublishError(
+        f"the published site's address (SITEURL from {settings_file}) {what}: every link "
+        "and the stylesheet would point there. Set PUBLISH_SITEURL to the real address "
+        f"(like https://you.github.io/repo) in {where}, or in the environment "
+        "(PUBLISH_SITEURL=...), or pass --siteurl URL. Nothing was built or pushed."
+    )
+
+
+def _published_domain(root: Path, plan: PagesPlan, out: TextIO) -> str | None:
+    """Keep the CNAME already on the pages branch when none is configured."""
+    domain = published_domain(root, plan)
+    if domain:
+        _say(out, f"publish: keeping CNAME {domain} from the pages branch "
+                  "(set GITHUB_PAGES_CNAME or --cname to change it)")  # fmt: skip
+    return domain
 
 
 def pages_domain(cname: str | None, settings: dict[str, Any]) -> str | None:

@@ -24,7 +24,13 @@ from typing import Any
 
 from editorial import settings as plugin_settings
 from editorial.entities.matcher import Matcher
-from editorial.entities.registry import Registry, read_registry_bytes, registry_from_bytes
+from editorial.entities.registry import (
+    Registry,
+    RegistryError,
+    read_registry_bytes,
+    registry_from_bytes,
+)
+from editorial.findings import InputError
 from editorial.project import display_path, resolve
 
 # Under "pelican." so that Pelican's log handling (and --fatal) sees our messages.
@@ -56,6 +62,21 @@ def find_registry(settings: Mapping[str, Any]) -> Path | None:
         display_path(path),
     )
     return None
+
+
+def registry_problems(settings: Mapping[str, Any], root: Path | None = None) -> list[InputError]:
+    """The registry's problems as `path:line` errors (paths relative to
+    `root`); none when linking is off or the registry is valid. `invoke
+    check`, `build` and `publish` all refuse a broken registry through this."""
+    path = registry_path(settings)
+    if path is None or not path.exists():
+        return []
+    try:
+        load(settings, path)
+    except RegistryError as error:
+        shown = display_path(path, root)
+        return [InputError(shown, line, message) for line, message in error.problems]
+    return []
 
 
 def load(settings: Mapping[str, Any], path: Path) -> tuple[Registry, Matcher]:

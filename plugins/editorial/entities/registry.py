@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -33,6 +33,8 @@ _SPACE = re.compile(r"\s+")
 # Characters Python-Markdown uses for its placeholders; never part of a name.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _NULL_TAG = "tag:yaml.org,2002:null"
+# Never in a registry url: they would end or confuse an HTML attribute.
+_URL_UNSAFE = frozenset("\"'<>`\\")
 
 FIX_HINT = "fix the registry and build again (format: README, 'The entity registry')"
 
@@ -291,7 +293,7 @@ def _check_values(
 ) -> None:
     """Required fields, the type, the url and the Wikidata id."""
     for name in REQUIRED:
-        if not values[name]:
+        if not values[name] and _is_blank(fields.get(name)):
             where = _line(fields[name]) if name in fields else line
             problems.append(
                 (where, f"entity {entity_id!r}: missing required field {name!r}"
@@ -304,19 +306,32 @@ def _check_values(
                                     f"use one of: {', '.join(TYPES)}")
         )  # fmt: skip
     url = values["url"]
-    if url:
-        parsed = urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            problems.append(
-                (_line(fields["url"]), f"entity {entity_id!r}: url {url!r} is not an http(s) "
-                                       "address; give the full https://... link")
-            )  # fmt: skip
+    if url and not is_web_url(url):
+        problems.append(
+            (_line(fields["url"]), f"entity {entity_id!r}: url {url!r} is not an http(s) "
+                                   "address; give the full https://... link, with no spaces, "
+                                   "quotes or angle brackets (write a space as %20)")
+        )  # fmt: skip
     wikidata = values["wikidata"]
     if wikidata and not WIKIDATA.match(wikidata):
         problems.append(
             (_line(fields["wikidata"]), f"entity {entity_id!r}: wikidata {wikidata!r} is not a "
                                         "Wikidata id like 'Q380'")
         )  # fmt: skip
+
+
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) address with a host, safe to put in an ``href``:
+    no whitespace, quotes, angle brackets, backslashes or control characters
+    (``javascript:``, ``data:`` and protocol-relative ``//host`` are refused)."""
+    if any(ch.isspace() or ch in _URL_UNSAFE or not ch.isprintable() for ch in url):
+        return False
+    try:
+        parsed = urlsplit(url)
+        parsed.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return False
+    return parsed.scheme in ("http", "https") and bool(parsed.hostname)
 
 
 def _aliases(
@@ -373,6 +388,15 @@ def _alias_clashes(
 
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
+
+
+def _is_blank(node: yaml.Node | None) -> bool:
+    """Absent, null or empty: a value that is there but invalid is not blank."""
+    return (
+        node is None
+        or _is_null(node)
+        or (isinstance(node, yaml.ScalarNode) and not node.value.strip())
+    )
 
 
 def _is_null(node: yaml.Node) -> bool:

@@ -13,18 +13,49 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from editorial import progress
+
 FILENAME = "embeddings.sqlite"
 _CHUNK = 500  # keys per query: below sqlite's limit on bound parameters
 
 
 def open_database(directory: str | Path | None) -> sqlite3.Connection | None:
-    """The cache file in `directory`, or None (no directory, or not usable)."""
+    """The cache file in `directory`, or None (no directory, or not usable).
+
+    A damaged file (not a database) is moved aside, said once, and a new one
+    started: otherwise every later build would silently run without a cache."""
     if directory is None:
         return None
+    path = Path(directory) / FILENAME
     try:
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(directory / FILENAME)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _connect(path)
+    except sqlite3.OperationalError:  # locked, read-only, no space: try next time
+        return None
+    except sqlite3.DatabaseError as error:  # "file is not a database", "malformed"
+        aside = path.with_name(f"{FILENAME}.damaged")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                damaged = path.with_name(FILENAME + suffix)
+                if damaged.exists():
+                    damaged.replace(aside.with_name(aside.name + suffix))
+            db = _connect(path)
+        except (OSError, sqlite3.Error):
+            return None
+        progress.logger.info(
+            "editorial: the cache %s was damaged (%s): moved aside to %s, starting a new one",
+            path, error, aside.name,
+        )  # fmt: skip
+        return db
+    except OSError:
+        return None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # Builds take turns (commands/workdir.py) but `invoke check` may run
+    # beside one: a writer waits for the other rather than failing.
+    db = sqlite3.connect(path, timeout=60)
+    try:
         # Write-ahead logging: a commit appends to the log without waiting for
         # the disk (synchronous=NORMAL), and readers do not block a writer. A
         # crash or power loss can lose the last writes of a build, never
@@ -33,9 +64,10 @@ def open_database(directory: str | Path | None) -> sqlite3.Connection | None:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        return db
-    except (OSError, sqlite3.Error):
-        return None
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
 
 
 def claim(db: sqlite3.Connection, what: str, owner: str, *clear: str) -> None:

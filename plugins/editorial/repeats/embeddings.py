@@ -45,6 +45,9 @@ class Encoder:
             import onnxruntime as ort
             from tokenizers import Tokenizer
         except ImportError as error:  # pragma: no cover - depends on the install
+            cause = error.__cause__ or error.__context__
+            if isinstance(cause, KeyboardInterrupt):  # Ctrl-C during a C extension's init
+                raise cause from None
             raise ModelError(
                 f"the semantic backend needs onnxruntime and tokenizers ({error})"
             ) from error

@@ -13,9 +13,15 @@ SHINGLE = 3  # word 3-grams: a lightly edited copy keeps most of them
 
 
 def word_ratio(a: Sequence[str], b: Sequence[str]) -> float:
-    """difflib's ratio over word tokens: 2 * matched words / total words."""
+    """difflib's ratio over word tokens: 2 * matched words / total words.
+
+    difflib's matching blocks depend on which sequence comes first, so the
+    two are put in a fixed order: the score of a pair does not depend on
+    which paragraph is asked about first."""
     if not a and not b:
         return 1.0
+    if list(b) < list(a):
+        a, b = b, a
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return matcher.ratio()
 

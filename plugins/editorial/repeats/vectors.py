@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from editorial import progress
 from editorial.repeats.cache import EmbeddingCache
 from editorial.repeats.database import open_database
 from editorial.repeats.normalise import normalise
@@ -24,6 +25,10 @@ Encoder = Callable[[list[str]], np.ndarray]
 
 class EmbeddingFailed(RuntimeError):
     """The model loaded but could not embed (the detector falls back to lexical)."""
+
+
+# Texts embedded at once before a progress line (a first build of a big site).
+PROGRESS_CHUNK = 512
 
 
 class Vectors:
@@ -45,6 +50,17 @@ class Vectors:
         return self.cache.hits
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """The texts' vectors; a long list in chunks, each reported (progress.py)."""
+        if len(texts) <= PROGRESS_CHUNK:
+            return self._encode_chunk(texts)
+        parts = []
+        for start in range(0, len(texts), PROGRESS_CHUNK):
+            parts.append(self._encode_chunk(texts[start : start + PROGRESS_CHUNK]))
+            done = min(start + PROGRESS_CHUNK, len(texts))
+            progress.logger.info("editorial: embedded %d of %d new paragraphs", done, len(texts))
+        return np.concatenate(parts)
+
+    def _encode_chunk(self, texts: list[str]) -> np.ndarray:
         try:
             return self._encode(texts)
         except Exception as error:  # onnxruntime failures, a broken model file

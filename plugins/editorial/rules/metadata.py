@@ -1,11 +1,14 @@
-"""Rules on an article's metadata: summary, category, tags, stale drafts."""
+"""Rules on an article's metadata: summary, category, tags, stale drafts,
+acknowledgements of paragraphs the article does not have."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from editorial import project
 from editorial import settings as plugin_settings
+from editorial.findings import ACKNOWLEDGE_KEY, AcknowledgementError, parse_acknowledgements
 from editorial.rules.article import Article
 
 if TYPE_CHECKING:
@@ -44,3 +47,43 @@ def stale_draft(article: Article, context: Context) -> Iterator[tuple[int, str]]
     if article.is_draft and written is not None and (context.today - written).days > days:
         age = (context.today - written).days
         yield article.line_of("status"), f"a draft dated {written} ({age} days ago, over {days})"
+
+
+def acknowledged_missing(article: Article, context: Context) -> Iterator[tuple[int, str]]:
+    """Acknowledge_Repeats names a paragraph past the article's last one."""
+    if ACKNOWLEDGE_KEY not in article.meta:
+        return
+    line, value = article.meta[ACKNOWLEDGE_KEY]
+    try:
+        wanted = parse_acknowledgements(value)
+    except AcknowledgementError:
+        return  # lint.py reports it as an error
+    if not wanted:
+        return
+    from editorial.sources import parse_article
+
+    count = len(
+        parse_article(article.text, article.display, _markdown(context)).document.paragraphs
+    )
+    beyond = sorted(n for n in wanted if n > count)
+    if beyond:
+        shown = ", ".join(str(n) for n in beyond[:5]) + (", ..." if len(beyond) > 5 else "")
+        yield (
+            line,
+            (
+                f"Acknowledge_Repeats names paragraph(s) {shown}, but the article has {count} "
+                "paragraph(s)"
+            ),
+        )
+
+
+_MARKDOWN: dict[int, tuple[Context, object]] = {}
+
+
+def _markdown(context: Context):
+    """One Markdown converter per check run (configured like Pelican's reader)."""
+    cached = _MARKDOWN.get(id(context))
+    if cached is None or cached[0] is not context:
+        _MARKDOWN.clear()
+        cached = _MARKDOWN[id(context)] = (context, project.make_markdown(context.settings))
+    return cached[1]
