@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from bench.repeats_articles import per_kind_lines, read_markdown_folder
 from editorial.findings import Finding, Location
 
@@ -95,3 +97,28 @@ def test_per_kind_report_counts_hits_misses_and_sprung_traps():
     assert "precision of paraphrase findings: 1/3" in lines
     assert "precision of near findings: 1/1" in lines
     assert "hard negatives flagged: 1 of 1 trap pairs" in lines
+
+
+def test_auc_counts_the_positives_that_outscore_negatives():
+    from bench.repeats_models import auc
+
+    scores = np.array([0.9, 0.4, 0.6, 0.5, 0.5])
+    labels = np.array([1, 1, 0, 0, 0])
+    # 0.9 beats all three negatives; 0.4 beats none: 3 of 6 comparisons
+    assert auc(scores, labels) == 0.5
+    assert auc(np.array([0.5, 0.5]), np.array([1, 0])) == 0.5  # a tie counts half
+
+
+def test_memo_embeds_each_text_once_and_keeps_the_order():
+    from bench.repeats_models import _memo
+
+    calls = []
+
+    def encode(texts):
+        calls.append(list(texts))
+        return np.array([[float(len(t))] for t in texts])
+
+    remembered = _memo(encode)
+    assert remembered(["aa", "b", "aa"]).ravel().tolist() == [2.0, 1.0, 2.0]
+    assert remembered(["b", "cccc"]).ravel().tolist() == [1.0, 4.0]
+    assert calls == [["aa", "b"], ["cccc"]]
