@@ -91,10 +91,13 @@ def report_seed(out: TextIO, root: Path, shared: Path, settings: RepeatSettings)
         write_line(out, f"  {mark} {f.message()}")
 
 
-def report_labelled(out: TextIO, root: Path, settings: RepeatSettings) -> None:
-    """Print part 4: the labelled articles' findings against labels.json."""
-    data = root / "tests/data/repeats"
-    write_line(out, f"== labelled articles ({data.relative_to(root)})")
+def report_labelled(
+    out: TextIO, root: Path, settings: RepeatSettings, folder: str = "tests/data/repeats"
+) -> None:
+    """Print part 4: the labelled articles in `folder` against its labels.json,
+    with recall per labelled kind and precision per reported kind."""
+    data = root / folder
+    write_line(out, f"== labelled articles ({folder})")
     labels = json.loads((data / "labels.json").read_text(encoding="utf-8"))
     docs = read_markdown_folder(data)
     report = detect_repeats(docs, settings)
@@ -106,7 +109,52 @@ def report_labelled(out: TextIO, root: Path, settings: RepeatSettings) -> None:
         f"{result['precision']:.3f} recall {result['recall']:.3f} F1 {result['f1']:.3f}; "
         f"kind right {result['kind_ok']}/{result['tp']}",
     )
+    for line in per_kind_lines(report.findings, labels):
+        write_line(out, f"  {line}")
     for f in report.findings:
         write_line(out, f"  {'FALSE ' if f in result['false_flags'] else 'ok    '}{f.as_text()}")
     for e in result["missed"]:
         write_line(out, f"  MISSED {e['file']} paragraph {e['paragraph']} ({e['kind']})")
+
+
+def _label_group(e: dict) -> str:
+    """The group a labelled repeat is counted in: its kind, and for a paraphrase
+    whether it stands alone (single) or in a run, within or across articles."""
+    if e["kind"] != "paraphrase":
+        return e["kind"]
+    shape = "single" if e.get("isolated_paraphrase") else "in a run"
+    where = "within" if all(r[0] == e["file"] for r in e["repeats"]) else "cross"
+    return f"paraphrase {shape} {where}-article"
+
+
+def per_kind_lines(findings: Sequence[Finding], labels: dict) -> list[str]:
+    """Recall per labelled group, single reworded paragraphs pooled, precision per
+    reported kind, and how many hard negatives were flagged."""
+    expected = {(e["file"], e["paragraph"]): e for e in labels["findings"]}
+    hit = {
+        (f.file, f.paragraph)
+        for f in findings
+        if (f.file, f.paragraph) in expected
+        and [f.repeats.file, f.repeats.paragraph] in expected[(f.file, f.paragraph)]["repeats"]
+    }
+    groups: dict[str, list[bool]] = {}
+    for key, e in expected.items():
+        groups.setdefault(_label_group(e), []).append(key in hit)
+    single = [key in hit for key, e in expected.items() if e.get("isolated_paraphrase")]
+    if single:
+        groups["paraphrase single (all)"] = single
+    lines = [
+        f"recall {name}: {sum(found)}/{len(found)} = {sum(found) / len(found):.3f}"
+        for name, found in sorted(groups.items())
+    ]
+    for kind in sorted({f.kind for f in findings}):
+        of_kind = [f for f in findings if f.kind == kind]
+        right = sum((f.file, f.paragraph) in hit for f in of_kind)
+        lines.append(f"precision of {kind} findings: {right}/{len(of_kind)}")
+    traps = {
+        (h["file"], h["paragraph"], tuple(v)) for h in labels["hard_negatives"] for v in h["vs"]
+    }
+    sprung = sum((f.file, f.paragraph, (f.repeats.file, f.repeats.paragraph)) in traps
+                 for f in findings)  # fmt: skip
+    lines.append(f"hard negatives flagged: {sprung} of {len(traps)} trap pairs")
+    return lines

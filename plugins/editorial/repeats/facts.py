@@ -75,7 +75,9 @@ _MONTH_WORDS = (
     rf"(?:{'|'.join(m.capitalize() for m in _MONTHS)}|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
+_AND_A_HALF = re.compile(r" and a half\b(?:\s+(hundred|thousand|million|billion)\b)?", re.I)
 _ORDINAL_SUFFIX = re.compile(r"\d(?:st|nd|rd|th)$", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # The number of a date ("1 July", "July 1st", "the first of July"): a day.
 _DAY = re.compile(
     rf"\b(\d{{1,2}}(?:st|nd|rd|th)?|{'|'.join(_ORDINALS)})\s+(?:of\s+)?{_MONTH_WORDS}"
@@ -153,14 +155,23 @@ def numbers(text: str) -> set[float | str]:
             value = _UNITS[single.lower()]
         else:
             value = 1  # "a hundred", "one million"
+        half = _AND_A_HALF.match(text, match.end())
+        if half and not scale:  # "two and a half years", "... and a half million"
+            value, scale = value + 0.5, half.group(1)
         add(match, float(value) * _scale(scale))
     return found
 
 
 def _day_spans(text: str, found: set[float | str]) -> list[tuple[int, int]]:
-    """Adds the days of dates in `text` to `found`; returns where their
-    numbers stand (they are days, not amounts or ranks)."""
+    """Adds the days of dates in `text` to `found` (with the month and year
+    of an ISO date, 2025-07-01); returns where their numbers stand (they are
+    dates, not amounts or ranks)."""
     spans = []
+    for match in _ISO_DATE.finditer(text):
+        year, month, day = (int(part) for part in match.groups())
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            found.update({float(year), f"month:{_MONTHS[month - 1][:3]}", f"day:{day}"})
+            spans.append(match.span())
     for match in _DAY.finditer(text):
         group = 1 if match.group(1) else 2
         raw = match.group(group).lower()
