@@ -661,7 +661,7 @@ def test_acknowledged_repeats_publish(site: Site) -> None:
 DRAFT_REPEATING_ARTICLE = REPEATING_ARTICLE.replace(
     "Category: Transparency\n",
     "Category: Transparency\nStatus: draft\nSummary: TODO: one or two sentences.\n",
-)
+) + "\nSee [the follow-up]({filename}../2025/not-written-yet.md) for what happens next.\n"
 
 
 def test_a_drafts_findings_are_reported_but_block_only_with_include_drafts(site: Site) -> None:
@@ -676,7 +676,7 @@ def test_a_drafts_findings_are_reported_but_block_only_with_include_drafts(site:
 
     assert code == 1, out
     last = out.strip().splitlines()[-1]
-    assert "1 unacknowledged repeated paragraph(s) and 1 editorial error(s)" in last
+    assert "1 unacknowledged repeated paragraph(s) and 2 editorial error(s)" in last
     assert tip(site.remote) == before
 
     code, out = run_publish(site.root)
@@ -688,7 +688,9 @@ def test_a_drafts_findings_are_reported_but_block_only_with_include_drafts(site:
     assert (
         f"content/2024/draft.md:{summary_line}: error: Summary: is a placeholder" in out
     )  # reported all the same
-    assert "2 finding(s) in drafts, listed above, do not stop the publish" in out
+    link_line = len(DRAFT_REPEATING_ARTICLE.splitlines())
+    assert f"content/2024/draft.md:{link_line}: error: " in out  # the link to nothing
+    assert "3 finding(s) in drafts, listed above, do not stop the publish" in out
     assert is_ancestor(site.remote, before, tip(site.remote))
     # A draft is checked, never published: not even at an unlisted URL.
     published = files(site.remote, tip(site.remote))
