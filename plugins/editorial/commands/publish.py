@@ -136,16 +136,10 @@ def publish(
         _announce(source, settings_file, site_url, f"{branch} on {remote}", domain, out)
         plan = plan_pages_branch(root, remote=remote, branch=branch, force=force, out=out)
         domain = domain or _published_domain(root, plan, out)
-        with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
-            site = Path(tmp) / "site"
-            result = build_site(settings, site, out=out)
-            check_findings(
-                result.findings, result.articles, allow_findings or force, out,
-                diagnostics=rule_diagnostics(root, settings), drafts=result.drafts,
-                include_drafts=include_drafts,
-            )  # fmt: skip
-            carry_over(root, plan, site, plugin_settings.get(settings, "PUBLISH_KEEP"), out)
-            commit = commit_site(root, site, message=source.message(), cname=domain, plan=plan)
+        commit = build_and_commit(
+            root, settings, source=source, plan=plan, domain=domain,
+            allow_findings=allow_findings or force, include_drafts=include_drafts, out=out,
+        )  # fmt: skip
         if unchanged(root, commit, plan):
             _say(out, f"publish: the built site is identical to {branch} on {remote} "
                       f"({(plan.remote or '')[:7]}): nothing to publish")  # fmt: skip
@@ -167,6 +161,31 @@ def publish(
         if git.git_available() and root.is_dir():
             with contextlib.suppress(OSError):
                 git.delete_ref(root, FETCH_REF)
+
+
+def build_and_commit(
+    root: Path,
+    settings: dict[str, Any],
+    *,
+    source: Source,
+    plan: PagesPlan,
+    domain: str | None,
+    allow_findings: bool,
+    include_drafts: bool,
+    out: TextIO,
+) -> str:
+    """Build in a temporary directory, pass the editorial gate, and commit
+    the site onto the planned pages branch; the commit's id."""
+    with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
+        site = Path(tmp) / "site"
+        result = build_site(settings, site, out=out)
+        check_findings(
+            result.findings, result.articles, allow_findings, out,
+            diagnostics=rule_diagnostics(root, settings), drafts=result.drafts,
+            include_drafts=include_drafts,
+        )  # fmt: skip
+        carry_over(root, plan, site, plugin_settings.get(settings, "PUBLISH_KEEP"), out)
+        return commit_site(root, site, message=source.message(), cname=domain, plan=plan)
 
 
 def _announce(
