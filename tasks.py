@@ -4,7 +4,6 @@ Each task is a thin wrapper: the work lives in `plugins/editorial/commands/`,
 one module per command, so it can be tested without invoke.
 """
 
-import shlex
 import sys
 from pathlib import Path
 
@@ -129,11 +128,10 @@ def check(c, target="", path=None, format="text", strict=False, rules=False):
     Exit 0: nothing fails; 1: errors or unacknowledged repeats (warnings too
     with --strict); 2: bad input or usage.
     """
-    paths = [
-        *([target] if target else []),
-        *(path or ()),
-        *shlex.split(getattr(c, "remainder", "") or ""),
-    ]
+    # After `--`, the arguments as the shell passed them: invoke joins them
+    # into one string (c.remainder), which loses the quoting of "my file.md".
+    after = sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else []
+    paths = [*([target] if target else []), *(path or ()), *after]
     sys.exit(
         check_cmd.check(ROOT, paths, output_format=format, strict=strict, list_rules=rules)
     )

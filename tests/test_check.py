@@ -222,3 +222,44 @@ def test_cli_positional_path_alone(tmp_path):
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith(f"{repeated}:9: paragraph 2 repeats paragraph 1 (line 7)")
     assert "in 1 article " in result.stdout
+
+
+def test_cli_reads_paths_with_spaces_whole(tmp_path):
+    folder = tmp_path / "my drafts"
+    folder.mkdir()
+    repeated = folder / "a b.md"
+    repeated.write_text(article("R", "2024-01-01", PARA_A, PARA_A))
+    (folder / "c d.md").write_text(article("C", "2024-01-02", PARA_B))
+    for args in (["--", str(folder)], [str(repeated), "--", str(folder / "c d.md")]):
+        result = subprocess.run(
+            [sys.executable, "-m", "invoke", "check", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert result.stdout.startswith(f"{repeated}:9: paragraph 2 repeats paragraph 1 (line 7)")
+        assert "in 2 articles" in result.stdout
+
+
+def test_links_of_another_site_resolve_against_its_own_content_folder(tmp_path):
+    site = tmp_path / "other site"
+    (site / "content" / "2024").mkdir(parents=True)
+    (site / "content" / "notes").mkdir()
+    (site / "pelicanconf.py").write_text('PATH = "content"\n')
+    (site / "content" / "2024" / "target file.md").write_text(article("T", "2024-01-01", PARA_B))
+    note = site / "content" / "notes" / "note.md"
+    note.write_text(article(
+        "N", "2024-01-02", PARA_A,
+        "Background: [the earlier piece](<{filename}/2024/target file.md>).",
+        "And [a piece never written]({filename}/2024/never-written.md).",
+    ))  # fmt: skip
+    for given in (note, site / "content" / "notes"):
+        code, out, _ = run([given])
+        broken = [line for line in out.splitlines() if "[link-target-missing]" in line]
+        assert broken == [
+            f"{note}:11: error: {{filename}}/2024/never-written.md links to a file that does not "
+            f"exist ({site / 'content' / '2024' / 'never-written.md'}); correct the path: "
+            "relative to this file, or to the content folder if it starts / [link-target-missing]"
+        ], out
+        assert code == 1

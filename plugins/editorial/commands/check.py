@@ -92,8 +92,13 @@ def run_check(
     sources: list[site.Source] = []
     articles: list[Article] = []
     parsed: list[Path] = []  # resolved, one per source
-    content_root = Path(settings["PATH"])
-    for path in project.markdown_files(existing, excludes):
+    site_content = Path(settings["PATH"])
+    files = [
+        (path, content_root_for(target, site_content))
+        for target in existing
+        for path in project.markdown_files([target], excludes)
+    ]
+    for path, content_root in files:
         display = project.display_path(path, display_root)
         text = read_source(path, display)
         if isinstance(text, InputError):
@@ -112,6 +117,29 @@ def run_check(
     diagnostics = run_rules(articles, context, disabled, site_wide=not paths)
     drafts = frozenset(a.display for a in articles if a.is_draft)
     return CheckResult(findings, errors, len(sources), sort_diagnostics(diagnostics), drafts)
+
+
+def content_root_for(target: Path, site_content: Path) -> Path:
+    """Where root-relative `{filename}/...` links of the files at `target`
+    resolve: the site's content folder when `target` is in it; else the
+    content folder (PATH) of the nearest `pelicanconf.py` above `target`;
+    else the nearest folder above a file named like ours (`content`); else
+    the folder given (a file's own folder)."""
+    target, site_content = target.resolve(), site_content.resolve()
+    if target.is_relative_to(site_content):
+        return site_content
+    above = [target, *target.parents] if target.is_dir() else list(target.parents)
+    for folder in above:
+        if (folder / "pelicanconf.py").is_file():
+            try:
+                return Path(project.read_settings(folder)["PATH"])
+            except Exception:  # another site's settings that do not load: guess
+                break
+    if target.is_file():
+        named = next((f for f in above if f.name == site_content.name), None)
+        if named is not None:
+            return named
+    return target if target.is_dir() else target.parent
 
 
 def _repeats(

@@ -15,13 +15,18 @@ from editorial.rules.article import Article
 if TYPE_CHECKING:
     from editorial.rules import Context
 
-_INTERNAL_LINK = re.compile(r"\{(?P<what>filename|static|attach)\}(?P<path>[^)\s\"'#?>]+)")
+_INTERNAL_LINK = re.compile(
+    # <{filename}/my file.md>: Markdown's angle brackets allow spaces.
+    r"<\{(?:filename|static|attach)\}(?P<spaced>[^>#?\n]+)[^>\n]*>"
+    r"|\{(?:filename|static|attach)\}(?P<path>[^)\s\"'#?>]+)"
+)
 
 
 def missing_targets(article: Article, context: Context | None = None) -> Iterator[tuple[int, str]]:
     for number, line in enumerate(article.text.splitlines(), 1):
         for match in _INTERNAL_LINK.finditer(line):
-            target = resolve(match.group("path"), article.path, article.content_root)
+            link = match["spaced"] or match["path"]
+            target = resolve(link, article.path, article.content_root)
             if not target.exists():
                 yield number, f"{match.group(0)} links to a file that does not exist ({target})"
 
