@@ -6,18 +6,17 @@ repository's settings files, so the tests see the same output as `invoke build`.
 
 from __future__ import annotations
 
-import functools
 import io
 import os
 import subprocess
 import sys
-import threading
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
+from editorial.commands.audit import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -132,23 +131,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(built_site):
-    handler = functools.partial(_QuietHandler, directory=str(built_site.output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(built_site.output) as url:
+        yield f"{url}/"
 
 
 @pytest.fixture(scope="module")

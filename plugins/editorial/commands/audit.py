@@ -69,8 +69,9 @@ def lighthouse(root: Path, out: TextIO) -> Path:
 
 
 @contextmanager
-def serving(directory: Path, port: int) -> Iterator[str]:
-    """`directory` served on http://127.0.0.1:PORT/ from a thread."""
+def serving(directory: Path, port: int = 0) -> Iterator[str]:
+    """`directory` served on http://127.0.0.1:PORT from a thread (port 0:
+    any free one); yields the base URL, without a trailing slash."""
 
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
@@ -80,7 +81,7 @@ def serving(directory: Path, port: int) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
