@@ -35,6 +35,13 @@ def article(title: str, date: str, *paragraphs: str, extra: str = "") -> str:
     )
 
 
+def invoke_check(*args: str) -> subprocess.CompletedProcess:
+    """`invoke check ARGS` as a person types it, from the project root."""
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "check", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
 def run(paths, fmt="text"):
     out, err = io.StringIO(), io.StringIO()
     code = check(ROOT, [str(p) for p in paths], output_format=fmt, out=out, err=err)
@@ -170,12 +177,7 @@ def test_five_megabyte_article_is_a_clean_result(tmp_path):
 
 
 def test_cli_default_checks_the_sites_content_and_reports_the_seed():
-    result = subprocess.run(
-        [sys.executable, "-m", "invoke", "check", "--format", "json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    result = invoke_check("--format", "json")
     data = json.loads(result.stdout)
     seed = [f for f in data["findings"] if f["file"].startswith("content/2022/")]
     assert {(f["paragraph"], f["repeats"]["paragraph"]) for f in seed} >= {(13, 8)}
@@ -198,12 +200,7 @@ def test_cli_takes_a_positional_path_and_more_after_double_dash_or_with_path_opt
         [str(repeated), "-p", str(clean)],
         ["--format", "text", str(repeated), "-p", str(clean)],
     ):
-        result = subprocess.run(
-            [sys.executable, "-m", "invoke", "check", *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
+        result = invoke_check(*args)
         assert result.returncode == 1, result.stderr
         assert result.stdout.startswith(f"{repeated}:9: paragraph 2 repeats paragraph 1 (line 7)")
         assert "in 2 articles" in result.stdout
@@ -213,12 +210,7 @@ def test_cli_positional_path_alone(tmp_path):
     """`invoke check content/x.md`, as people type it."""
     repeated = tmp_path / "repeated.md"
     repeated.write_text(article("R", "2024-01-01", PARA_A, PARA_A))
-    result = subprocess.run(
-        [sys.executable, "-m", "invoke", "check", str(repeated)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    result = invoke_check(str(repeated))
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith(f"{repeated}:9: paragraph 2 repeats paragraph 1 (line 7)")
     assert "in 1 article " in result.stdout
@@ -231,12 +223,7 @@ def test_cli_reads_paths_with_spaces_whole(tmp_path):
     repeated.write_text(article("R", "2024-01-01", PARA_A, PARA_A))
     (folder / "c d.md").write_text(article("C", "2024-01-02", PARA_B))
     for args in (["--", str(folder)], [str(repeated), "--", str(folder / "c d.md")]):
-        result = subprocess.run(
-            [sys.executable, "-m", "invoke", "check", *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
+        result = invoke_check(*args)
         assert result.returncode == 1, result.stdout + result.stderr
         assert result.stdout.startswith(f"{repeated}:9: paragraph 2 repeats paragraph 1 (line 7)")
         assert "in 2 articles" in result.stdout
