@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from test_published_site import source_articles
 
-from editorial.entities.pages import build_index, mention_sentence, related_articles
+from editorial.entities.pages import build_index, first_links, related_articles, sentence_at
 from editorial.entities.registry import Entity
 
 SEED = "2022/pakistan-foreign-minister-urges-meta-to-open-office/"
@@ -104,7 +104,8 @@ LINK = '<a class="entity entity-person" data-entity="nick-clegg" href="x">Nick C
     ],
 )
 def test_mention_sentence(html, expected):
-    sentence = mention_sentence(html, "nick-clegg")
+    at = first_links(html).get("nick-clegg")
+    sentence = "" if at is None else sentence_at(html, at)
     if expected is None:
         assert len(sentence) <= 320 and sentence.endswith("…")
     else:

@@ -229,13 +229,6 @@ def first_links(html: str) -> dict[str, int]:
     return found
 
 
-def mention_sentence(html: str, entity_id: str) -> str:
-    """The plain-text sentence around the first link to ``entity_id`` in
-    ``html``; "" when none."""
-    at = first_links(html).get(entity_id)
-    return "" if at is None else sentence_at(html, at)
-
-
 def sentence_at(html: str, at: int) -> str:
     """The plain-text sentence around position ``at`` (inside a link's start
     tag) of ``html``, searched within that link's paragraph or list item."""
