@@ -157,12 +157,6 @@ def is_ancestor(root: Path, ancestor: str, descendant: str) -> bool:
     )
 
 
-def count_commits(root: Path, exclude: str, include: str) -> int:
-    """How many commits `include` has that `exclude` lacks (`git rev-list --count`)."""
-    result = run_git(root, "rev-list", "--count", f"{exclude}..{include}")
-    return int(result.stdout.strip() or 0)
-
-
 def parents(root: Path, commit: str) -> list[str]:
     """The parent commit ids of `commit`."""
     result = run_git(root, "rev-list", "--parents", "-n", "1", commit)
