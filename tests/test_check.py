@@ -250,3 +250,17 @@ def test_links_of_another_site_resolve_against_its_own_content_folder(tmp_path):
             "relative to this file, or to the content folder if it starts / [link-target-missing]"
         ], out
         assert code == 1
+
+
+def test_another_sites_broken_settings_do_not_stop_the_check(tmp_path):
+    site = tmp_path / "other"
+    (site / "content" / "2024").mkdir(parents=True)
+    (site / "pelicanconf.py").write_text("PATH = undefined_name\n")  # raises when read
+    (site / "content" / "2024" / "target.md").write_text(article("T", "2024-01-01", PARA_B))
+    note = site / "content" / "2024" / "note.md"
+    note.write_text(article("N", "2024-01-02", PARA_A, "See [it]({filename}/2024/target.md)."))
+    code, out, err = run([note])
+    # The settings are not used; links resolve against the folder named like ours.
+    assert "[link-target-missing]" not in out
+    assert "Traceback" not in out + err
+    assert code == 0, out + err
