@@ -98,6 +98,10 @@ def run_check(
         for target in existing
         for path in project.markdown_files([target], excludes)
     ]
+    disabled = plugin_settings.get(settings, "EDITORIAL_DISABLED_RULES")
+    # Paragraph records (a Markdown conversion per file) only when repeats are
+    # compared: publish runs the rules alone, its build has the findings.
+    compare = RULE_REPEATED_PARAGRAPH not in disabled
     for path, content_root in files:
         display = project.display_path(path, display_root)
         text = read_source(path, display)
@@ -105,18 +109,18 @@ def run_check(
             errors.append(text)
             continue
         errors.extend(lint_article(path, display, text, content_root))
-        sources.append(parse_article(text, display, md))
+        if compare:
+            sources.append(parse_article(text, display, md))
         articles.append(Article(path, display, text, content_root))
         parsed.append(path.resolve())
     errors.extend(registry_problems(settings, display_root))
-    disabled = plugin_settings.get(settings, "EDITORIAL_DISABLED_RULES")
     findings = []
-    if RULE_REPEATED_PARAGRAPH not in disabled:
+    if compare:
         findings = _repeats(sources, parsed, bool(paths), settings, md, display_root)
     context = Context(project.site_now(settings).date(), settings)
     diagnostics = run_rules(articles, context, disabled, site_wide=not paths)
     drafts = frozenset(a.display for a in articles if a.is_draft)
-    return CheckResult(findings, errors, len(sources), sort_diagnostics(diagnostics), drafts)
+    return CheckResult(findings, errors, len(articles), sort_diagnostics(diagnostics), drafts)
 
 
 def content_root_for(target: Path, site_content: Path) -> Path:
