@@ -144,3 +144,19 @@ def test_a_short_embedding_shows_nothing():
     stdout, terminal = run_with_terminal_stderr(short)
     assert stdout.strip() == "(100, 8)"
     assert terminal == ""
+
+
+def test_a_process_on_one_cpu_makes_one_model_call_at_a_time(files):
+    script = (
+        "import os\n"
+        "os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
+        "from editorial.repeats import embeddings, model_files\n"
+        "encoder = embeddings.load_encoder(model_files.PACKAGED)\n"
+        "print(encoder.workers, encoder.encode(['one text', 'and another one']).shape)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "plugins"), str(ROOT)])}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "1 (2, 384)"
