@@ -26,6 +26,11 @@ PARA_C = (
     "Small businesses that sell online will need to keep records of their "
     "advertising for seven years under the proposed amendment."
 )
+# Names an entity of the project's registry (content/entities.yml).
+PARA_ENTITY = (
+    "Nick Clegg told the committee that the company would publish its own "
+    "figures for the country every quarter from next year."
+)
 
 MARKDOWN = (
     "Title: Old\nDate: 2023-05-01\nCategory: Tests\nTags: testing\nSummary: A test.\n\n"
@@ -143,7 +148,7 @@ def tiny_site(tmp_path_factory):
     (root / "content" / "2023").mkdir()
     (root / "content" / "2023" / "old.md").write_text(MARKDOWN)
     rst = root / "content" / "2023" / "new.rst"
-    rst.write_text(rst_article(PARA_C, "A section\n=========", wrapped(PARA_A)))
+    rst.write_text(rst_article(PARA_ENTITY, "A section\n=========", wrapped(PARA_A)))
     out = io.StringIO()
     code = build(root, out=out)
     return root, code, out.getvalue()
@@ -166,7 +171,10 @@ def test_built_rst_page_anchors_its_paragraphs_and_marks_the_repeat(tiny_site):
     [page] = [p for p in (root / "output").rglob("index.html") if "Newer article" in p.read_text()
               and "<article" in p.read_text() and "newer-article" in str(p)]  # fmt: skip
     soup = BeautifulSoup(page.read_text(), "html.parser")
-    assert PARA_C in soup.find(id="para-1").get_text(" ", strip=True)
+    first = soup.find(id="para-1")
+    assert first.get_text(" ", strip=True) == PARA_ENTITY
+    # The entity linker works on the rendered HTML: rST articles are linked too.
+    assert "entities/nick-clegg/" in first.find("a", string="Nick Clegg")["href"]
     flagged = soup.find(id="para-2")
     assert "flagged-repeat" in flagged.get("class", [])
     assert "old" in flagged.select_one(".repeat-flag a")["href"]
@@ -182,3 +190,47 @@ def test_broken_rst_stops_the_build_with_its_line(tmp_path):
     assert code != 0
     assert f"content/2024/broken.rst:{line_of(rst, 'More `unclosed')}: error: " in text
     assert "Traceback" not in text
+
+
+def read_rst(tmp_path, text):
+    from pelican.settings import DEFAULT_CONFIG
+
+    from editorial.restructuredtext import ParagraphRstReader
+
+    path = tmp_path / "article.rst"
+    path.write_text(text)
+    return ParagraphRstReader(DEFAULT_CONFIG).read_article(str(path), text)
+
+
+def test_only_top_level_paragraphs_are_recorded_each_at_its_first_line(tmp_path):
+    text = rst_article(
+        "Opening *emphasised* words\nover two lines.",
+        "- a list item is not a paragraph of the article",
+        "    A block quote is not one either.",
+        ".. note:: Nor is an admonition.",
+        "A section\n=========",
+        "Inside a ``section``.",
+    )
+    read = read_rst(tmp_path, text)
+    lines = text.splitlines()
+    records = read.metadata["editorial_paragraphs"]
+    assert [(r.ordinal, r.line, r.text) for r in records] == [
+        (
+            1,
+            lines.index("Opening *emphasised* words") + 1,
+            "Opening emphasised words over two lines.",
+        ),
+        (2, lines.index("Inside a ``section``.") + 1, "Inside a section."),
+    ]
+    assert '<p id="para-1">' in read.content and '<p id="para-2">' in read.content
+    assert read.title == "Newer article"
+    assert read.fields["date"] == (4, "2024-05-01")
+    assert read.fields["tags"] == (6, "testing")
+
+
+def test_rules_list_marks_the_markdown_only_rules():
+    listing = invoke_check("--rules").stdout
+    marked = {
+        line.split()[0] for line in listing.splitlines() if "(Markdown articles only)" in line
+    }
+    assert marked == {"image-alt-missing", "insecure-link", "heading-level-skipped"}
