@@ -1,0 +1,116 @@
+"""Token alignment: the paraphrase signal that tells rewording from writing
+on the same subject.
+
+A paragraph's token vectors are the model's last hidden state for each of
+its word pieces (the same forward pass as its paragraph vector, before
+pooling), without [CLS], [SEP] and pieces that are only punctuation, each
+L2-normalised. Two paragraphs align when every word piece of each has a
+close counterpart in the other: each piece is matched to its most similar
+piece of the other paragraph (greedy, order free), each direction is the
+plain mean of those best matches, and the score is the *smaller* direction
+(as BERTScore's recall and precision, with the minimum instead of F1).
+
+Reworded text keeps its meaning word by word (synonyms, reordered clauses)
+and so aligns closely; a paragraph on the same subject that makes another
+claim shares the subject's words but not the rest. On MRPC test + the STS-B
+subset pooled, the lowest threshold reaching precision 0.90 is 0.815 on
+this score (recall 0.41) against 0.905 on the paragraph cosine (recall 0.32).
+
+Token vectors are computed only for the few units whose pairs reach the
+token rule (scoring.classify), in one model call (`prefetch`); they are not
+cached on disk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from editorial.repeats.vectors import EmbeddingFailed
+
+if TYPE_CHECKING:
+    from editorial.repeats.decisions import Scores
+    from editorial.repeats.scoring import Thresholds
+    from editorial.repeats.units import Unit
+
+TokenEncoder = Callable[[list[str]], list[np.ndarray]]
+
+_SPECIAL = frozenset({"[CLS]", "[SEP]", "[PAD]"})
+_PUNCTUATION = re.compile(r"^[\W_]+$")
+
+
+def content_pieces(pieces: Sequence[str]) -> list[int]:
+    """Indexes of the word pieces that count: not special, not only punctuation."""
+    return [
+        i for i, p in enumerate(pieces) if p not in _SPECIAL and not _PUNCTUATION.match(p)
+    ]
+
+
+def normalised_rows(matrix: np.ndarray) -> np.ndarray:
+    """`matrix` with each row scaled to unit length (float32)."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def token_alignment(a: np.ndarray, b: np.ndarray) -> float:
+    """Greedy best-match alignment of two sets of unit token vectors (one row
+    each): the smaller of the two directions' mean best cosine (module
+    docstring). 0.0 when either side has no tokens."""
+    if not len(a) or not len(b):
+        return 0.0
+    sims = a @ b.T
+    return float(min(sims.max(axis=1).mean(), sims.max(axis=0).mean()))
+
+
+def token_encoder(encode: Callable | None) -> TokenEncoder | None:
+    """The token-vector function that goes with a paragraph `encode` function:
+    the `encode_tokens` of the embeddings.Encoder whose bound `encode` it is.
+    None for any other function (a test's own encoder): the token rule is
+    then off and decisions are as without it."""
+    return getattr(getattr(encode, "__self__", None), "encode_tokens", None)
+
+
+def attach_loader(units: Sequence[Unit], encode: Callable | None) -> None:
+    """Let `units` load their token vectors from the encoder behind `encode`."""
+    encode_tokens = token_encoder(encode)
+    if not units or encode_tokens is None:
+        return
+
+    def load(wanted: Sequence[Unit]) -> None:
+        missing = [u for u in wanted if u.needs_token_vectors]
+        if missing:
+            try:
+                matrices = encode_tokens([u.normalised for u in missing])
+            except Exception as error:  # onnxruntime failures, as for paragraph vectors
+                raise EmbeddingFailed(str(error)) from error
+            for unit, matrix in zip(missing, matrices, strict=True):
+                unit.token_vectors = matrix
+
+    units[0].corpus.load_token_vectors = load
+
+
+def needs_tokens(score, thresholds: Thresholds) -> bool:
+    """Whether classify will read the pair's token alignment: a semantic
+    candidate the other rules do not accept, and whose facts do not conflict."""
+    from editorial.repeats.scoring import accepted_without_tokens
+
+    lowest = min(thresholds.paraphrase, thresholds.same_facts)
+    paragraph = score.paragraph
+    if paragraph is None or paragraph < lowest:
+        return False
+    return accepted_without_tokens(score, thresholds) is None and not score.conflict
+
+
+def prefetch(pairs: Sequence[tuple[int, int]], scores: Scores, thresholds: Thresholds) -> None:
+    """Compute, in one model call, the token vectors of the units whose
+    pairs classify will align token by token (others load when first needed)."""
+    wanted: dict[int, Unit] = {}
+    for pair in pairs:
+        if needs_tokens(scores(pair), thresholds):
+            wanted.update((k, scores.units[k]) for k in pair)
+    units = list(wanted.values())
+    if units and units[0].corpus.load_token_vectors is not None:
+        units[0].corpus.load_token_vectors(units)
