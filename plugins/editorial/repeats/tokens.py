@@ -44,9 +44,7 @@ _PUNCTUATION = re.compile(r"^[\W_]+$")
 
 def content_pieces(pieces: Sequence[str]) -> list[int]:
     """Indexes of the word pieces that count: not special, not only punctuation."""
-    return [
-        i for i, p in enumerate(pieces) if p not in _SPECIAL and not _PUNCTUATION.match(p)
-    ]
+    return [i for i, p in enumerate(pieces) if p not in _SPECIAL and not _PUNCTUATION.match(p)]
 
 
 def normalised_rows(matrix: np.ndarray) -> np.ndarray:

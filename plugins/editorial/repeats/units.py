@@ -142,7 +142,6 @@ class Unit:
         """It has a paragraph vector but its sentence vectors are not loaded yet."""
         return self.vector is not None and self._sentence_vectors is None
 
-
     @property
     def token_vectors(self) -> np.ndarray | None:
         """One unit row per word piece (tokens.py); loaded on first use. None
