@@ -13,8 +13,9 @@ plain mean of those best matches, and the score is the *smaller* direction
 Reworded text keeps its meaning word by word (synonyms, reordered clauses)
 and so aligns closely; a paragraph on the same subject that makes another
 claim shares the subject's words but not the rest. On MRPC test + the STS-B
-subset pooled, the lowest threshold reaching precision 0.90 is 0.815 on
-this score (recall 0.41) against 0.905 on the paragraph cosine (recall 0.32).
+subset pooled (fact veto applied), precision reaches 0.90 from 0.806 on
+this score (recall 0.42), and only from 0.89 on the paragraph cosine (recall
+0.37): see inputs.Thresholds.
 
 Token vectors are computed only for the few units whose pairs reach the
 token rule (scoring.classify), in one model call (`prefetch`); they are not
