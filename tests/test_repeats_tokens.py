@@ -1,5 +1,5 @@
 """Token alignment (tokens.py): the score on hand-made vectors, the word
-pieces that count, the packaged model's token vectors, and the detector
+pieces that count, the packaged model's token vectors and their cache, and the detector
 finding a reworded paragraph by it while leaving a same-topic paragraph that
 makes another claim alone."""
 
@@ -12,8 +12,9 @@ import pytest
 
 from editorial.paragraphs import ParagraphRecord
 from editorial.repeats import Document, RepeatSettings
+from editorial.repeats.database import open_database
 from editorial.repeats.detect import detect_repeats
-from editorial.repeats.tokens import content_pieces, token_alignment
+from editorial.repeats.tokens import TokenCache, content_pieces, stored, token_alignment
 
 E = np.eye(4, dtype=np.float32)
 DIAGONAL = (E[1] + E[2]) / math.sqrt(2)  # halfway between e1 and e2
@@ -109,6 +110,10 @@ def test_a_reworded_paragraph_is_found_and_a_same_topic_one_is_not(tmp_path, enc
     doc = article(ORIGINAL, FILLER[0], SAME_TOPIC, FILLER[1], REWORDED)
     settings = RepeatSettings(cache_dir=str(tmp_path / "cache"))
     assert found(doc, settings) == [(5, "paraphrase", 1)]
+    # Again with the same cache: the token vectors are read back, not recomputed.
+    embedded = encoder.embedded
+    assert found(doc, settings) == [(5, "paraphrase", 1)]
+    assert encoder.embedded == embedded
     # It is the token alignment that finds it: without that rule, nothing is.
     assert found(doc, RepeatSettings(cache_dir=None, tokens_threshold=1.01)) == []
     # And the same-topic paragraph is as close as the reworded one by the
@@ -120,3 +125,18 @@ def test_a_reworded_paragraph_is_found_and_a_same_topic_one_is_not(tmp_path, enc
 def test_lexical_detection_has_no_token_rule(tmp_path):
     doc = article(ORIGINAL, FILLER[0], SAME_TOPIC, FILLER[1], REWORDED)
     assert found(doc, RepeatSettings(semantic=False, cache_dir=str(tmp_path / "c"))) == []
+
+
+def test_token_cache_keeps_float16_matrices_per_model(tmp_path):
+    db = open_database(tmp_path)
+    matrix = np.stack([E[0], DIAGONAL, E[3]])
+    cache = TokenCache(db, "model-a")
+    cache.put_many({"key": stored(matrix), "empty": np.zeros((0, 4), np.float32)})
+    back = TokenCache(db, "model-a").get_many(["key", "empty", "unknown"])
+    assert set(back) == {"key", "empty"} and back["empty"].shape == (0, 4)
+    assert back["key"].dtype == np.float32
+    assert np.array_equal(back["key"], stored(matrix))  # stored = what the cache returns
+    assert np.allclose(back["key"], matrix, atol=1e-3)
+    assert TokenCache(db, "model-b").get_many(["key"]) == {}  # another model: cleared
+    assert TokenCache(db, "model-a").get_many(["key"]) == {}
+    db.close()

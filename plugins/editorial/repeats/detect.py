@@ -85,7 +85,7 @@ def detect_repeats(
         report = RepeatReport(findings=[], backend=backend, units=len(units))
         if encode is not None and units:
             try:
-                tokens.attach_loader(units, encode)  # token alignment (tokens.py)
+                tokens.attach_loader(units, encode, db)  # token alignment (tokens.py)
                 return _detect(documents, units, settings, report, Vectors(encode, model_id, db))
             except EmbeddingFailed as error:  # a model that loads but cannot run
                 _fallback(f"embedding failed ({error})")
