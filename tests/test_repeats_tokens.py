@@ -140,3 +140,14 @@ def test_token_cache_keeps_float16_matrices_per_model(tmp_path):
     assert TokenCache(db, "model-b").get_many(["key"]) == {}  # another model: cleared
     assert TokenCache(db, "model-a").get_many(["key"]) == {}
     db.close()
+
+
+def test_the_site_setting_reaches_the_detector_and_is_checked(tmp_path):
+    from editorial import settings as plugin_settings
+    from editorial.site import repeat_settings
+
+    base = {"PATH": str(tmp_path / "content")}
+    assert repeat_settings(base).thresholds == RepeatSettings().thresholds  # one default
+    assert repeat_settings({**base, "EDITORIAL_REPEATS_TOKENS": 0.9}).thresholds.tokens == 0.9
+    problems = plugin_settings.validate({**base, "EDITORIAL_REPEATS_TOKENS": 1.5})
+    assert [name for name, _ in problems] == ["EDITORIAL_REPEATS_TOKENS"]
