@@ -154,15 +154,22 @@ def classify(score: PairScore, thresholds: Thresholds) -> tuple[str, float] | No
     upper bound) reaches a threshold, the token alignment (a model call)
     only for such a pair that nothing else accepts and whose facts agree."""
     verdict = accepted_without_tokens(score, thresholds)
-    if verdict is None:
-        lowest = min(thresholds.paraphrase, thresholds.same_facts)
-        if score.paragraph is not None and score.paragraph >= lowest and not score.conflict:
-            tokens = score.tokens
-            if tokens is not None and tokens >= thresholds.tokens:
-                verdict = "paraphrase", tokens
+    if verdict is None and open_for_tokens(score, thresholds):
+        tokens = score.tokens
+        if tokens is not None and tokens >= thresholds.tokens:
+            verdict = "paraphrase", tokens
     if verdict is None or score.conflict:
         return None
     return verdict
+
+
+def open_for_tokens(score: PairScore, thresholds: Thresholds) -> bool:
+    """Whether classify reads the pair's token alignment: a semantic candidate
+    that the other rules do not accept and whose facts do not conflict."""
+    lowest = min(thresholds.paraphrase, thresholds.same_facts)
+    if score.paragraph is None or score.paragraph < lowest:
+        return False
+    return accepted_without_tokens(score, thresholds) is None and not score.conflict
 
 
 def accepted_without_tokens(score: PairScore, thresholds: Thresholds) -> tuple[str, float] | None:

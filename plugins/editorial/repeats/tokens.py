@@ -162,24 +162,14 @@ class TokenCache:
             pass
 
 
-def needs_tokens(score, thresholds: Thresholds) -> bool:
-    """Whether classify will read the pair's token alignment: a semantic
-    candidate the other rules do not accept, and whose facts do not conflict."""
-    from editorial.repeats.scoring import accepted_without_tokens
-
-    lowest = min(thresholds.paraphrase, thresholds.same_facts)
-    paragraph = score.paragraph
-    if paragraph is None or paragraph < lowest:
-        return False
-    return accepted_without_tokens(score, thresholds) is None and not score.conflict
-
-
 def prefetch(pairs: Sequence[tuple[int, int]], scores: Scores, thresholds: Thresholds) -> None:
     """Compute, in one model call, the token vectors of the units whose
     pairs classify will align token by token (others load when first needed)."""
+    from editorial.repeats.scoring import open_for_tokens  # scoring imports this module
+
     wanted: dict[int, Unit] = {}
     for pair in pairs:
-        if needs_tokens(scores(pair), thresholds):
+        if open_for_tokens(scores(pair), thresholds):
             wanted.update((k, scores.units[k]) for k in pair)
     units = list(wanted.values())
     if units and units[0].corpus.load_token_vectors is not None:
