@@ -44,6 +44,7 @@ def repeat_settings(settings: Mapping[str, Any]) -> RepeatSettings:
         paraphrase_threshold=float(get("EDITORIAL_REPEATS_PARAPHRASE")),
         same_facts_threshold=float(get("EDITORIAL_REPEATS_SAME_FACTS")),
         corroborated_threshold=float(get("EDITORIAL_REPEATS_CORROBORATED")),
+        tokens_threshold=float(get("EDITORIAL_REPEATS_TOKENS")),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from editorial.repeats import tokens
 from editorial.repeats.candidates import Pair
 from editorial.repeats.scoring import PairScore, Thresholds, classify, score_pair
 from editorial.repeats.units import Unit
@@ -44,6 +45,7 @@ def decide(
         p for p in sorted(candidates) if p not in accepted and units[p[0]].key != units[p[1]].key
     ]
     _prefetch_sentence_vectors(pairs, scores, thresholds)
+    tokens.prefetch(pairs, scores, thresholds)
     for pair in pairs:
         verdict = classify(scores(pair), thresholds)
         if verdict:

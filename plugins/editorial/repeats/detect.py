@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from editorial.findings import Finding
+from editorial.repeats import tokens
 from editorial.repeats.blocks import Layout, extend_blocks, fill_gaps
 from editorial.repeats.cache import FeatureCache
 from editorial.repeats.candidates import (
@@ -84,6 +85,7 @@ def detect_repeats(
         report = RepeatReport(findings=[], backend=backend, units=len(units))
         if encode is not None and units:
             try:
+                tokens.attach_loader(units, encode, db)  # token alignment (tokens.py)
                 return _detect(documents, units, settings, report, Vectors(encode, model_id, db))
             except EmbeddingFailed as error:  # a model that loads but cannot run
                 _fallback(f"embedding failed ({error})")
@@ -93,6 +95,7 @@ def detect_repeats(
     finally:
         if units:
             units[0].corpus.load_sentence_vectors = None  # the cache is closing
+            units[0].corpus.load_token_vectors = None
         if db is not None:
             db.close()
 

@@ -111,6 +111,34 @@ class Encoder:
         self.embedded += len(texts)
         return out
 
+    def encode_tokens(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> list[np.ndarray]:
+        """Per text, the unit vectors of its word pieces (tokens.py: no [CLS],
+        [SEP] or punctuation), from the same model call as `encode` before
+        pooling, with the same truncation."""
+        from editorial.repeats.tokens import content_pieces, normalised_rows
+
+        encodings = self.tokenizer.encode_batch(list(texts))
+        lengths = np.array([len(e.ids) for e in encodings])
+        order = np.argsort(lengths, kind="stable")
+        out: list[np.ndarray] = [np.zeros((0, 0), np.float32)] * len(encodings)
+        for start in range(0, len(order), batch_size):
+            index = order[start : start + batch_size]
+            width = int(lengths[index].max())
+            ids = np.zeros((len(index), width), dtype=np.int64)
+            mask = np.zeros((len(index), width), dtype=np.int64)
+            for row, i in enumerate(index):
+                ids[row, : lengths[i]] = encodings[i].ids
+                mask[row, : lengths[i]] = 1
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self.input_names:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            hidden = self.session.run(None, feed)[0]
+            for row, i in enumerate(index):
+                keep = content_pieces(encodings[i].tokens)
+                out[i] = normalised_rows(hidden[row, keep])
+        self.embedded += len(texts)
+        return out
+
 
 def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     weights = mask[..., None].astype(np.float32)

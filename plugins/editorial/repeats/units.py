@@ -7,8 +7,8 @@ records; trivial lines such as "Here is why." fall under the minimum).
 Every unit carries its text features (features.py: from the feature cache
 when the text was seen before) and, with the semantic backend, its paragraph
 vector: candidate generation needs them for all. What only a pair decision
-needs (sentences and their vectors, facts with the names of their document)
-is computed on first use: of 10,000 paragraphs, a few hundred
+needs (sentences and their vectors, facts with the names of their document,
+token vectors) is computed on first use: of 10,000 paragraphs, a few hundred
 are ever compared that closely, and computing it for all of them on every
 build was most of the detector's time.
 """
@@ -41,6 +41,8 @@ class Corpus:
         self.units: list[Unit] = []
         # Set by the vectors stage: fills `sentence_vectors` of the units given.
         self.load_sentence_vectors: Callable[[Sequence[Unit]], None] | None = None
+        # Set by tokens.attach_loader: fills `token_vectors` of the units given.
+        self.load_token_vectors: Callable[[Sequence[Unit]], None] | None = None
         self._names: dict[int, frozenset[str]] = {}
 
     @cached_property
@@ -76,6 +78,7 @@ class Unit:
         self.corpus = corpus
         self.vector: np.ndarray | None = None  # set by the vectors stage
         self._sentence_vectors: np.ndarray | None = None
+        self._token_vectors: np.ndarray | None = None
 
     def __repr__(self) -> str:
         return f"Unit(doc={self.doc}, position={self.position}, record={self.record!r})"
@@ -138,6 +141,22 @@ class Unit:
     def needs_sentence_vectors(self) -> bool:
         """It has a paragraph vector but its sentence vectors are not loaded yet."""
         return self.vector is not None and self._sentence_vectors is None
+
+    @property
+    def token_vectors(self) -> np.ndarray | None:
+        """One unit row per word piece (tokens.py); loaded on first use. None
+        without paragraph vectors or an encoder that gives token vectors."""
+        if self.needs_token_vectors and self.corpus.load_token_vectors is not None:
+            self.corpus.load_token_vectors([self])
+        return self._token_vectors
+
+    @token_vectors.setter
+    def token_vectors(self, value: np.ndarray | None) -> None:
+        self._token_vectors = value
+
+    @property
+    def needs_token_vectors(self) -> bool:
+        return self.vector is not None and self._token_vectors is None
 
 
 def heading_like(text: str) -> bool:
