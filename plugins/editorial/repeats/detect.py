@@ -25,7 +25,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from editorial.findings import Finding
+from editorial.repeats import snapshot
 from editorial.repeats.blocks import Layout, extend_blocks, fill_gaps
 from editorial.repeats.cache import FeatureCache
 from editorial.repeats.candidates import (
@@ -79,17 +82,24 @@ def detect_repeats(
     db = open_database(settings.cache_dir)
     units: list[Unit] = []
     try:
-        units = build_units(documents, settings.min_words, FeatureCache(db, features_version()))
         encode, model_id, backend = _backend(settings, encoder)
+        last = snapshot.load(settings.cache_dir, model_id if encode is not None else "")
+        cache = FeatureCache(db, features_version(), known=last.features)
+        units = build_units(documents, settings.min_words, cache)
         report = RepeatReport(findings=[], backend=backend, units=len(units))
         if encode is not None and units:
             try:
-                return _detect(documents, units, settings, report, Vectors(encode, model_id, db))
+                vectors = Vectors(encode, model_id, db, known=last.vectors)
+                matrix = _detect(documents, units, settings, report, vectors)
+                snapshot.save(settings.cache_dir, units, model_id, matrix)
+                return report
             except EmbeddingFailed as error:  # a model that loads but cannot run
                 _fallback(f"embedding failed ({error})")
                 report.backend = f"lexical: {error}"
                 _forget_vectors(units)
-        return _detect(documents, units, settings, report, None)
+        _detect(documents, units, settings, report, None)
+        snapshot.save(settings.cache_dir, units, "", None)
+        return report
     finally:
         if units:
             units[0].corpus.load_sentence_vectors = None  # the cache is closing
@@ -103,12 +113,14 @@ def _detect(
     settings: RepeatSettings,
     report: RepeatReport,
     vectors: Vectors | None,
-) -> RepeatReport:
-    """The stages after units; `vectors` None = lexical detection."""
+) -> np.ndarray | None:
+    """The stages after units, which fill in `report`; `vectors` None =
+    lexical detection. Returns the paragraph vectors (a row per unit)."""
     thresholds = settings.thresholds
     accepted = {pair: ("exact", 1.0) for pair in exact_pairs([u.key for u in units])}
     variants = number_variants([u.features.tokens for u in units])
     candidates = lexical_candidates([u.shingles for u in units], variants=variants)
+    matrix = None
     if vectors is not None:
         matrix = vectors.attach_paragraphs(units)
         lowest = min(thresholds.paraphrase, thresholds.same_facts)
@@ -123,7 +135,7 @@ def _detect(
         fill_gaps(accepted, scores, thresholds, layout)
         report.embedded, report.cached = vectors.embedded, vectors.cached
     report.findings = as_findings(strongest_repeats(accepted), units, documents)
-    return report
+    return matrix
 
 
 def _backend(
