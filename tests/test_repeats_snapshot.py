@@ -14,6 +14,7 @@ import pytest
 
 from editorial.paragraphs import ParagraphRecord
 from editorial.repeats import Document, RepeatSettings, embeddings, model_files, snapshot, units
+from editorial.repeats.candidates import MAX_DF
 from editorial.repeats.database import FILENAME as DATABASE
 from editorial.repeats.detect import detect_repeats
 from editorial.repeats.normalise import normalise
@@ -192,3 +193,95 @@ def test_a_damaged_snapshot_counts_as_none(tmp_path, built, damage):
     no_snapshot = shutil.ignore_patterns(snapshot.FILENAME)
     shutil.copytree(built[0], tmp_path / "without", ignore=no_snapshot)
     assert _as_tuples(rebuilt.findings) == _as_tuples(detect_repeats(changed, without).findings)
+
+
+# ---------------------------------------------------------------- random edits
+
+WORDS = [
+    *("council", "budget", "transport", "housing", "water", "school", "clinic", "report"),
+    *("audit", "plan", "tender", "road", "bridge", "rail", "energy", "grid", "tariff", "levy"),
+    *("grant", "loan", "review", "panel", "minister", "agency", "court", "ruling", "appeal"),
+    *("notice", "draft", "consultation", "district", "region", "market", "price", "wage"),
+]
+BOILERPLATE = "Readers can write to the desk with corrections at any time of the year"
+
+
+def _paragraph(rng) -> str:
+    """Mostly made of shared sentences, so that paragraphs overlap: near
+    copies, exact copies, number variants and a boilerplate sentence whose
+    3-grams sit near MAX_DF paragraphs."""
+    roll = rng.random()
+    if roll < 0.15:
+        item, topic, stop = rng.randrange(1, 3), rng.choice(WORDS[:8]), rng.choice(".;!")
+        return f"This note is item {item} of the series on the {topic} plan{stop}"
+    sentences = [" ".join(rng.choice(WORDS) for _ in range(9)).capitalize() + "."]
+    if roll < 0.6:
+        sentences.append(BOILERPLATE + ".")
+    sentences.append(" ".join(rng.choice(WORDS[:12]) for _ in range(8)).capitalize() + ".")
+    return " ".join(sentences)
+
+
+def _document(rng, name: str, pool: list[str]) -> Document:
+    texts = [rng.choice(pool) if pool and rng.random() < 0.25 else _paragraph(rng)
+             for _ in range(rng.randrange(3, 8))]  # fmt: skip
+    if pool and rng.random() < 0.3:  # a near copy: one word changed
+        words = rng.choice(pool).split()
+        words[rng.randrange(len(words))] = rng.choice(WORDS)
+        texts.append(" ".join(words))
+    return Document(name, tuple(ParagraphRecord(n + 1, 2 * n + 3, t) for n, t in enumerate(texts)))
+
+
+def _step(rng, documents: list[Document], counter: list[int]) -> list[Document]:
+    documents = list(documents)
+    pool = [r.text for d in documents for r in d.paragraphs]
+    action = rng.choice(["edit", "add", "delete", "add", "swap"])
+    index = rng.randrange(len(documents))
+    if action == "edit":
+        records = list(documents[index].paragraphs)
+        k = rng.randrange(len(records))
+        records[k] = ParagraphRecord(records[k].ordinal, records[k].line, _paragraph(rng))
+        documents[index] = Document(documents[index].path, tuple(records))
+    elif action == "add":
+        counter[0] += 1
+        documents.insert(index, _document(rng, f"added-{counter[0]}.md", pool))
+    elif action == "delete" and len(documents) > 2:
+        del documents[index]
+    elif action == "swap":
+        other = rng.randrange(len(documents))
+        documents[index], documents[other] = documents[other], documents[index]
+    return documents
+
+
+def _summary(report):
+    return _as_tuples(report.findings), report.candidates
+
+
+@pytest.mark.parametrize("semantic", [True, False], ids=["semantic", "lexical"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits_find_what_a_cold_detection_finds(tmp_path, seed, semantic):
+    """Each step (an edit, an added, deleted or moved article) detected from
+    the last step's snapshot gives the findings and candidates of a detection
+    from scratch; the corpus makes 3-grams cross MAX_DF and number-variant
+    groups change."""
+    rng = __import__("random").Random(seed)
+    pool: list[str] = []
+    documents = []
+    while _boilerplate(documents) < MAX_DF - 3:  # just below: a few steps cross it
+        documents.append(_document(rng, f"doc-{len(documents):02}.md", pool))
+        pool = [r.text for d in documents for r in d.paragraphs]
+    encoder = (_bag_of_words, "bag-of-words") if semantic else None
+    warm = RepeatSettings(cache_dir=str(tmp_path), semantic=semantic)
+    cold = RepeatSettings(cache_dir=None, semantic=semantic)
+    detect_repeats(documents, warm, encoder=encoder)
+    counter = [0]
+    sides = {_boilerplate(documents) <= MAX_DF}
+    for _ in range(12):
+        documents = _step(rng, documents, counter)
+        rebuilt = detect_repeats(documents, warm, encoder=encoder)
+        assert _summary(rebuilt) == _summary(detect_repeats(documents, cold, encoder=encoder))
+        sides.add(_boilerplate(documents) <= MAX_DF)
+    assert sides == {True, False}  # the boilerplate's 3-grams crossed MAX_DF
+
+
+def _boilerplate(documents: list[Document]) -> int:
+    return sum(BOILERPLATE in r.text for d in documents for r in d.paragraphs)

@@ -28,10 +28,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from editorial.findings import Finding
-from editorial.repeats import snapshot
+from editorial.repeats import incremental, snapshot
 from editorial.repeats.blocks import Layout, extend_blocks, fill_gaps
 from editorial.repeats.cache import FeatureCache
 from editorial.repeats.candidates import (
+    Pair,
     exact_pairs,
     lexical_candidates,
     number_variants,
@@ -40,7 +41,9 @@ from editorial.repeats.candidates import (
 from editorial.repeats.database import open_database
 from editorial.repeats.decisions import Scores, decide
 from editorial.repeats.features import features_version
+from editorial.repeats.incremental import LastPairs
 from editorial.repeats.inputs import Document, RepeatSettings
+from editorial.repeats.results import code_version
 from editorial.repeats.strongest import as_findings, strongest_repeats
 from editorial.repeats.units import Unit, build_units
 from editorial.repeats.vectors import EmbeddingFailed, Encoder, Vectors, embed_units
@@ -83,22 +86,25 @@ def detect_repeats(
     units: list[Unit] = []
     try:
         encode, model_id, backend = _backend(settings, encoder)
-        last = snapshot.load(settings.cache_dir, model_id if encode is not None else "")
+        model_id = model_id if encode is not None else ""
+        last = snapshot.load(settings.cache_dir, model_id)
         cache = FeatureCache(db, features_version(), known=last.features)
         units = build_units(documents, settings.min_words, cache)
         report = RepeatReport(findings=[], backend=backend, units=len(units))
+        decided = last.decisions(_pairs_version(settings))
         if encode is not None and units:
             try:
                 vectors = Vectors(encode, model_id, db, known=last.vectors)
-                matrix = _detect(documents, units, settings, report, vectors)
-                snapshot.save(settings.cache_dir, units, model_id, matrix)
+                made = _detect(documents, units, settings, report, vectors, decided)
+                snapshot.save(settings.cache_dir, units, model_id, made)
                 return report
             except EmbeddingFailed as error:  # a model that loads but cannot run
                 _fallback(f"embedding failed ({error})")
                 report.backend = f"lexical: {error}"
                 _forget_vectors(units)
-        _detect(documents, units, settings, report, None)
-        snapshot.save(settings.cache_dir, units, "", None)
+                decided = None  # made with vectors
+        made = _detect(documents, units, settings, report, None, decided)
+        snapshot.save(settings.cache_dir, units, "", made)
         return report
     finally:
         if units:
@@ -107,35 +113,59 @@ def detect_repeats(
             db.close()
 
 
+def _pairs_version(settings: RepeatSettings) -> str:
+    """What pair decisions depend on beyond the texts and the model."""
+    return f"{settings.min_words}|{settings.thresholds}|{code_version()}"
+
+
 def _detect(
     documents: Sequence[Document],
     units: list[Unit],
     settings: RepeatSettings,
     report: RepeatReport,
     vectors: Vectors | None,
-) -> np.ndarray | None:
+    last: LastPairs | None,
+) -> snapshot.Decided:
     """The stages after units, which fill in `report`; `vectors` None =
-    lexical detection. Returns the paragraph vectors (a row per unit)."""
+    lexical detection. With `last` (the last build's decisions), stages 2
+    and 3 only decide what changed (incremental.py)."""
     thresholds = settings.thresholds
     accepted = {pair: ("exact", 1.0) for pair in exact_pairs([u.key for u in units])}
     variants = number_variants([u.features.tokens for u in units])
-    candidates = lexical_candidates([u.shingles for u in units], variants=variants)
-    matrix = None
-    if vectors is not None:
-        matrix = vectors.attach_paragraphs(units)
-        lowest = min(thresholds.paraphrase, thresholds.same_facts)
-        keys = [u.key for u in units]
-        candidates |= semantic_pairs(keys, matrix, lowest, vectors.cache, variants)
+    matrix = vectors.attach_paragraphs(units) if vectors is not None else None
+    lowest = min(thresholds.paraphrase, thresholds.same_facts)
+    paths = [d.path for d in documents]
+    update = incremental.match(units, paths, last) if last is not None else None
+    if last is not None and update is not None:
+        candidates, known = incremental.candidates(units, last, update, variants, matrix, lowest)
+    else:
+        candidates, known = _candidates(units, variants, matrix, lowest, vectors), {}
     report.candidates = len(candidates)
     scores = Scores(units)
-    decide(candidates, scores, thresholds, accepted)
+    verdicts = decide(candidates, scores, thresholds, accepted, known)
     if vectors is not None:
         layout = Layout(units)
         extend_blocks(accepted, scores, thresholds, layout)
         fill_gaps(accepted, scores, thresholds, layout)
         report.embedded, report.cached = vectors.embedded, vectors.cached
     report.findings = as_findings(strongest_repeats(accepted), units, documents)
-    return matrix
+    decisions = {pair: verdicts.get(pair) for pair in candidates}
+    return snapshot.Decided(paths, matrix, decisions, _pairs_version(settings))
+
+
+def _candidates(
+    units: list[Unit],
+    variants: np.ndarray,
+    matrix: np.ndarray | None,
+    lowest: float,
+    vectors: Vectors | None,
+) -> set[Pair]:
+    """Stage 2 over all units (candidates.py)."""
+    candidates = lexical_candidates([u.shingles for u in units], variants=variants)
+    if vectors is not None and matrix is not None:
+        keys = [u.key for u in units]
+        candidates |= semantic_pairs(keys, matrix, lowest, vectors.cache, variants)
+    return candidates
 
 
 def _backend(

@@ -30,7 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-from editorial.repeats.features import TextFeatures, features_version, text_key
+from editorial.repeats.candidates import Pair
+from editorial.repeats.decisions import Verdict
+from editorial.repeats.features import TextFeatures, features_version
+from editorial.repeats.incremental import LastPairs, document_digests
 from editorial.repeats.units import Unit
 
 FILENAME = "units.npy"  # beside the cache database (database.py)
@@ -38,7 +41,11 @@ FILENAME = "units.npy"  # beside the cache database (database.py)
 _ARRAYS = (
     "raw_keys", "keys", "shingle_sizes", "shingles", "string_sizes", "strings", "has_facts",
     "vectors",
+    # The last build's decisions (incremental.LastPairs), valid for `pairs_version`.
+    "pairs_version", "doc_paths", "doc_digests", "unit_docs", "unit_rows", "pairs", "kinds",
+    "scores",
 )  # fmt: skip
+KINDS = (None, "near", "paraphrase")  # verdicts stored by index: None = not a repeat
 
 
 @dataclass
@@ -48,6 +55,12 @@ class LastBuild:
 
     features: dict[str, TextFeatures] = field(default_factory=dict)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    pairs: LastPairs | None = None
+    pairs_version: str = ""
+
+    def decisions(self, pairs_version: str) -> LastPairs | None:
+        """The decisions, if made with these settings and code."""
+        return self.pairs if self.pairs_version == pairs_version else None
 
 
 @cache  # the code does not change while the process runs
@@ -74,18 +87,31 @@ def load(directory: str | Path | None, model_id: str) -> LastBuild:
         return LastBuild()
 
 
+@dataclass
+class Decided:
+    """What a detection leaves for the next one, beside the units: each
+    document's path (by document index), the paragraph vectors (a row per
+    unit; None for lexical detection), every candidate pair's verdict (None =
+    not a repeat, or not decided: copies), and what the verdicts depend on."""
+
+    paths: Sequence[str]
+    matrix: np.ndarray | None
+    verdicts: dict[Pair, Verdict | None]
+    pairs_version: str
+
+
 def save(
-    directory: str | Path | None, units: Sequence[Unit], model_id: str, matrix: np.ndarray | None
+    directory: str | Path | None, units: Sequence[Unit], model_id: str, decided: Decided
 ) -> None:
-    """Replace the snapshot with these units' features and, with `model_id`,
-    their paragraph vectors (`matrix`, a row per unit)."""
+    """Replace the snapshot with these units' features, their paragraph
+    vectors with `model_id`, and the decisions."""
     if directory is None:
         return
     path = Path(directory) / FILENAME
     temporary = path.with_name(f"{FILENAME}.{os.getpid()}.tmp")
     try:
         with open(temporary, "wb") as stream:
-            arrays = _pack(units, matrix)
+            arrays = _pack(units, decided)
             for array in (np.array(version(model_id)), *(arrays[name] for name in _ARRAYS)):
                 np.save(stream, array, allow_pickle=False)
         os.replace(temporary, path)  # a reader sees the old file or the new, whole
@@ -93,11 +119,12 @@ def save(
         temporary.unlink(missing_ok=True)  # the cache costs time, never the build
 
 
-def _pack(units: Sequence[Unit], matrix: np.ndarray | None) -> dict[str, np.ndarray]:
+def _pack(units: Sequence[Unit], decided: Decided) -> dict[str, np.ndarray]:
     first: dict[str, int] = {}
     for index, unit in enumerate(units):
-        first.setdefault(text_key(unit.record.text), index)
+        first.setdefault(unit.raw_key, index)
     rows = list(first.values())
+    matrix = decided.matrix
     features = [units[k].features for k in rows]
     facts = [f.facts for f in features]
     strings = [f.tokens for f in features] + [f or "" for f in facts]
@@ -110,6 +137,26 @@ def _pack(units: Sequence[Unit], matrix: np.ndarray | None) -> dict[str, np.ndar
         "strings": np.frombuffer("".join(strings).encode("utf-8"), dtype=np.uint8),
         "has_facts": np.array([f is not None for f in facts], dtype=bool),
         "vectors": matrix[rows] if matrix is not None else np.zeros((0, 0), np.float32),
+        **_pack_pairs(units, {key: row for row, key in enumerate(first)}, decided),
+    }
+
+
+def _pack_pairs(
+    units: Sequence[Unit], row_of: dict[str, int], decided: Decided
+) -> dict[str, np.ndarray]:
+    digests = document_digests(units)
+    docs = {doc: index for index, doc in enumerate(digests)}
+    pairs = list(decided.verdicts.items())
+    kind = {name: index for index, name in enumerate(KINDS)}
+    return {
+        "pairs_version": np.array(decided.pairs_version),
+        "doc_paths": np.array([decided.paths[doc] for doc in digests], dtype=str),
+        "doc_digests": np.array(list(digests.values()), dtype="S64"),
+        "unit_docs": np.array([docs[u.doc] for u in units], dtype=np.int64),
+        "unit_rows": np.array([row_of[u.raw_key] for u in units], dtype=np.int64),
+        "pairs": np.array([p for p, _ in pairs], dtype=np.int64).reshape(-1, 2),
+        "kinds": np.array([kind[v[0] if v else None] for _, v in pairs], dtype=np.int8),
+        "scores": np.array([v[1] if v else 0.0 for _, v in pairs], dtype=np.float64),
     }
 
 
@@ -139,4 +186,26 @@ def _unpack(arrays: dict[str, np.ndarray]) -> LastBuild:
     matrix = arrays["vectors"]
     if len(matrix) == count:
         last.vectors = dict(zip(keys, matrix, strict=True))
+    last.pairs_version = str(arrays["pairs_version"])
+    last.pairs = _unpack_pairs(arrays, shingles, strings)
     return last
+
+
+def _unpack_pairs(
+    arrays: dict[str, np.ndarray], shingles: list[np.ndarray], strings: list[str]
+) -> LastPairs:
+    rows = arrays["unit_rows"].tolist()
+    pairs, kinds, scores = arrays["pairs"], arrays["kinds"].tolist(), arrays["scores"].tolist()
+    if not (len(pairs) == len(kinds) == len(scores) and len(rows) == len(arrays["unit_docs"])):
+        raise ValueError("inconsistent snapshot")
+    decided: dict[Pair, Verdict | None] = {}
+    for (i, j), kind, score in zip(pairs.tolist(), kinds, scores, strict=True):
+        decided[(i, j)] = (KINDS[kind], score) if kind else None
+    return LastPairs(
+        paths=arrays["doc_paths"].tolist(),
+        digests=[d.decode("ascii") for d in arrays["doc_digests"].tolist()],
+        unit_docs=arrays["unit_docs"],
+        unit_shingles=[shingles[r] for r in rows],
+        unit_tokens=[strings[r] for r in rows],
+        decided=decided,
+    )

@@ -85,6 +85,11 @@ class Unit:
         """Equal for exact repeats (the sha256 of the normalised text)."""
         return self.features.key
 
+    @cached_property
+    def raw_key(self) -> str:
+        """The sha256 of the paragraph's own text (how the feature cache keys it)."""
+        return text_key(self.record.text)
+
     @property
     def shingles(self) -> np.ndarray:
         return self.features.shingles
