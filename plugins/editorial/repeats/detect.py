@@ -35,6 +35,7 @@ from editorial.repeats.candidates import (
     Pair,
     exact_pairs,
     lexical_candidates,
+    number_mask,
     number_variants,
     semantic_pairs,
 )
@@ -131,13 +132,18 @@ def _detect(
     and 3 only decide what changed (incremental.py)."""
     thresholds = settings.thresholds
     accepted = {pair: ("exact", 1.0) for pair in exact_pairs([u.key for u in units])}
-    variants = number_variants([u.features.tokens for u in units])
+    tokens = [u.features.tokens for u in units]
+    masks = [number_mask(t) for t in tokens]
+    variants = number_variants(tokens, masks)
     matrix = vectors.attach_paragraphs(units) if vectors is not None else None
     lowest = min(thresholds.paraphrase, thresholds.same_facts)
     paths = [d.path for d in documents]
-    update = incremental.match(units, paths, last) if last is not None else None
+    digests = incremental.document_digests(units)
+    update = incremental.match(units, paths, digests, last) if last is not None else None
     if last is not None and update is not None:
-        candidates, known = incremental.candidates(units, last, update, variants, matrix, lowest)
+        candidates, known = incremental.candidates(
+            units, last, update, variants, masks, matrix, lowest
+        )
     else:
         candidates, known = _candidates(units, variants, matrix, lowest, vectors), {}
     report.candidates = len(candidates)
@@ -150,7 +156,7 @@ def _detect(
         report.embedded, report.cached = vectors.embedded, vectors.cached
     report.findings = as_findings(strongest_repeats(accepted), units, documents)
     decisions = {pair: verdicts.get(pair) for pair in candidates}
-    return snapshot.Decided(paths, matrix, decisions, _pairs_version(settings))
+    return snapshot.Decided(paths, digests, matrix, decisions, _pairs_version(settings))
 
 
 def _candidates(

@@ -35,11 +35,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from editorial.repeats.candidates import (
-    _DIGITS,
     MAX_DF,
     MIN_SHARED_SHINGLES,
     MIN_SHINGLE_CONTAINMENT,
     Pair,
+    number_mask,
 )
 from editorial.repeats.decisions import Verdict
 from editorial.repeats.units import Unit
@@ -68,6 +68,24 @@ class Update:
     old_of: dict[int, int]
 
 
+class Corpus3grams:
+    """Every unit's 3-grams in one array, with their owners: who holds a
+    given few 3-grams, without an index of all of them."""
+
+    def __init__(self, units: Sequence[Unit]) -> None:
+        sets = [u.shingles for u in units]
+        self.flat = np.concatenate(sets) if sets else np.zeros(0, np.uint32)
+        self.owners = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
+
+    def holders(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(unit, index into the sorted `hashes`) for every 3-gram in `hashes`."""
+        if not len(hashes) or not len(self.flat):
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        where = np.minimum(np.searchsorted(hashes, self.flat), len(hashes) - 1)
+        hit = hashes[where] == self.flat
+        return self.owners[hit], where[hit]
+
+
 def document_digests(units: Sequence[Unit]) -> dict[int, str]:
     """Per document with units, a digest of its units' texts in order."""
     digests: dict[int, hashlib._Hash] = {}
@@ -76,9 +94,12 @@ def document_digests(units: Sequence[Unit]) -> dict[int, str]:
     return {doc: digest.hexdigest() for doc, digest in digests.items()}
 
 
-def match(units: Sequence[Unit], paths: Sequence[str], last: LastPairs) -> Update | None:
-    """Which units are unchanged since `last` (`paths`: by document index);
-    None when unchanged documents changed order (or paths repeat)."""
+def match(
+    units: Sequence[Unit], paths: Sequence[str], digests: dict[int, str], last: LastPairs
+) -> Update | None:
+    """Which units are unchanged since `last` (`paths`: by document index;
+    `digests`: document_digests); None when unchanged documents changed
+    order (or paths repeat)."""
     if len(set(last.paths)) != len(last.paths) or len(set(paths)) != len(paths):
         return None
     old_doc = {pd: k for k, pd in enumerate(zip(last.paths, last.digests, strict=True))}
@@ -90,7 +111,7 @@ def match(units: Sequence[Unit], paths: Sequence[str], last: LastPairs) -> Updat
         first.setdefault(unit.doc, k)
     old_of: dict[int, int] = {}
     kept_docs: set[int] = set()
-    for doc, digest in document_digests(units).items():
+    for doc, digest in digests.items():
         old = old_doc.get((paths[doc], digest))
         if old is not None:
             kept_docs.add(old)
@@ -111,23 +132,31 @@ def candidates(
     last: LastPairs,
     update: Update,
     variants: np.ndarray,
+    masks: Sequence[str | None],
     matrix: np.ndarray | None,
     threshold: float,
 ) -> tuple[set[Pair], dict[Pair, Verdict | None]]:
     """All candidate pairs now, and the last build's decisions that still hold
-    (pairs of unchanged units whose candidacy cannot have changed)."""
+    (pairs of unchanged units whose candidacy cannot have changed). `masks`:
+    each unit's candidates.number_mask; `variants`: number_variants."""
+    grams = Corpus3grams(units)
     new_of = {old: new for new, old in update.old_of.items()}
     known: dict[Pair, Verdict | None] = {}
     for (a, b), verdict in last.decided.items():
         if a in new_of and b in new_of:
             known[(new_of[a], new_of[b])] = verdict
-    pairs = _fresh_lexical(units, update.fresh, variants)
+    fresh_sets = [units[k].shingles for k in update.fresh]
+    gone_sets = [last.unit_shingles[k] for k in update.gone]
+    hashes = np.unique(np.concatenate([np.zeros(0, np.uint32), *fresh_sets, *gone_sets]))
+    holders = (hashes, *grams.holders(hashes))
+    pairs = _fresh_lexical(units, holders, update.fresh, variants)
     if matrix is not None:
         pairs |= _fresh_semantic(units, update.fresh, variants, matrix, threshold)
-    dirty = _crossed_pairs(units, last, update) | _variant_pairs(units, last, update)
+    dirty = _crossed_pairs(holders, fresh_sets, gone_sets, update)
+    dirty |= _variant_pairs(units, masks, last, update)
     for pair in dirty:
         known.pop(pair, None)
-    pairs |= _candidates_among(units, dirty, variants, matrix, threshold)
+    pairs |= _candidates_among(units, grams, dirty, variants, matrix, threshold)
     return pairs | set(known), known
 
 
@@ -141,18 +170,6 @@ def _contained(a: np.ndarray, b: np.ndarray) -> bool:
     return shared / max(min(len(a), len(b)), 1) >= MIN_SHINGLE_CONTAINMENT
 
 
-def _holders(units: Sequence[Unit], hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(unit, index into the sorted `hashes`) for every unit's 3-gram in `hashes`."""
-    if not len(hashes) or not len(units):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    sets = [u.shingles for u in units]
-    flat = np.concatenate(sets)
-    owners = np.repeat(np.arange(len(units)), [len(s) for s in sets])
-    where = np.minimum(np.searchsorted(hashes, flat), len(hashes) - 1)
-    hit = hashes[where] == flat
-    return owners[hit], where[hit]
-
-
 def _groups(owners: np.ndarray, which: np.ndarray, count: int) -> list[list[int]]:
     """Per hash index, the units holding it (ascending)."""
     order = np.lexsort((owners, which))
@@ -161,19 +178,21 @@ def _groups(owners: np.ndarray, which: np.ndarray, count: int) -> list[list[int]
     return [ordered[bounds[h] : bounds[h + 1]] for h in range(count)]
 
 
-def _fresh_lexical(units: Sequence[Unit], fresh: list[int], variants: np.ndarray) -> set[Pair]:
-    """Lexical candidates with a fresh unit (candidates.lexical_candidates)."""
-    hashes = np.unique(np.concatenate([units[k].shingles for k in fresh] or [np.zeros(0, "u4")]))
-    owners, which = _holders(units, hashes)
+def _fresh_lexical(
+    units: Sequence[Unit], holders: tuple, fresh: list[int], variants: np.ndarray
+) -> set[Pair]:
+    """Lexical candidates with a fresh unit (candidates.lexical_candidates);
+    `holders`: (the changed units' 3-grams, Corpus3grams.holders of them)."""
+    hashes, owners, which = holders
     shared: dict[Pair, int] = {}
     is_fresh = set(fresh)
     for group in _groups(owners, which, len(hashes)):
-        if len(group) > MAX_DF:
-            continue
-        for n, i in enumerate(group):
-            for j in group[n + 1 :]:
-                if i in is_fresh or j in is_fresh:
-                    shared[(i, j)] = shared.get((i, j), 0) + 1
+        members = [k for k in group if k in is_fresh] if len(group) <= MAX_DF else ()
+        for f in members:  # each pair once: a fresh pair from its lower member
+            for k in group:
+                if k != f and (k not in is_fresh or k > f):
+                    pair = (f, k) if f < k else (k, f)
+                    shared[pair] = shared.get(pair, 0) + 1
     return {
         (i, j)
         for (i, j), count in shared.items()
@@ -195,7 +214,7 @@ def _fresh_semantic(
     if not fresh:
         return set()
     rows = np.asarray(fresh, dtype=np.int64)
-    block = np.ascontiguousarray(matrix[rows], np.float32) @ np.ascontiguousarray(matrix.T)
+    block = matrix[rows] @ matrix.T
     block[np.arange(len(rows)), rows] = -np.inf
     hit_rows, cols = np.nonzero(block >= threshold)
     pairs = set()
@@ -206,13 +225,12 @@ def _fresh_semantic(
     return pairs
 
 
-def _crossed_pairs(units: Sequence[Unit], last: LastPairs, update: Update) -> set[Pair]:
-    """Pairs of unchanged units sharing a 3-gram of a changed unit whose count
-    crossed MAX_DF."""
-    sets = [units[k].shingles for k in update.fresh]
-    gone = [last.unit_shingles[k] for k in update.gone]
-    hashes = np.unique(np.concatenate([np.zeros(0, np.uint32), *sets, *gone]))
-    owners, which = _holders(units, hashes)
+def _crossed_pairs(
+    holders: tuple, sets: list[np.ndarray], gone: list[np.ndarray], update: Update
+) -> set[Pair]:
+    """Pairs of unchanged units sharing a 3-gram of a changed unit (`sets`
+    now, `gone` before) whose count crossed MAX_DF."""
+    hashes, owners, which = holders
     now = np.bincount(which, minlength=len(hashes))
     before = now - _count(sets, hashes) + _count(gone, hashes)
     crossed = np.flatnonzero((now <= MAX_DF) != (before <= MAX_DF))
@@ -230,30 +248,28 @@ def _count(sets: list[np.ndarray], hashes: np.ndarray) -> np.ndarray:
     return np.bincount(np.searchsorted(hashes, np.concatenate(sets)), minlength=len(hashes))
 
 
-def _mask(words: str) -> str | None:
-    masked = _DIGITS.sub("#", words)
-    return masked if masked != words else None
-
-
-def _variant_pairs(units: Sequence[Unit], last: LastPairs, update: Update) -> set[Pair]:
+def _variant_pairs(
+    units: Sequence[Unit], masks: Sequence[str | None], last: LastPairs, update: Update
+) -> set[Pair]:
     """Pairs of unchanged units with the same words, in a group of number
     variants that a changed unit joins or leaves: whether the group holds two
     different texts may have changed. (Pairs of different words in a group are
     excluded before and after.)"""
-    masks = {_mask(units[k].features.tokens) for k in update.fresh}
-    masks |= {_mask(last.unit_tokens[k]) for k in update.gone}
-    masks.discard(None)
-    if not masks:
+    changed = {masks[k] for k in update.fresh}
+    changed |= {number_mask(last.unit_tokens[k]) for k in update.gone}
+    changed.discard(None)
+    if not changed:
         return set()
-    same: dict[str, list[int]] = {}
+    same: dict[tuple[str, str], list[int]] = {}
     for k in sorted(update.old_of):
-        if _mask(units[k].features.tokens) in masks:
-            same.setdefault(units[k].features.tokens, []).append(k)
+        if masks[k] in changed:
+            same.setdefault((masks[k], units[k].features.tokens), []).append(k)
     return {(i, j) for group in same.values() for n, i in enumerate(group) for j in group[n + 1 :]}
 
 
 def _candidates_among(
     units: Sequence[Unit],
+    grams: Corpus3grams,
     pairs: set[Pair],
     variants: np.ndarray,
     matrix: np.ndarray | None,
@@ -262,9 +278,11 @@ def _candidates_among(
     """Which of `pairs` are candidates now, lexical or semantic (each pair by
     the rules of candidates.py)."""
     pairs = {p for p in pairs if _not_variants(*p, variants)}
+    if not pairs:
+        return set()
     shared = {p: np.intersect1d(units[p[0]].shingles, units[p[1]].shingles, True) for p in pairs}
     hashes = np.unique(np.concatenate([np.zeros(0, np.uint32), *shared.values()]))
-    _, which = _holders(units, hashes)
+    _, which = grams.holders(hashes)
     informative = hashes[np.bincount(which, minlength=len(hashes)) <= MAX_DF]
     found = set()
     for (i, j), common in shared.items():

@@ -33,7 +33,7 @@ import numpy as np
 from editorial.repeats.candidates import Pair
 from editorial.repeats.decisions import Verdict
 from editorial.repeats.features import TextFeatures, features_version
-from editorial.repeats.incremental import LastPairs, document_digests
+from editorial.repeats.incremental import LastPairs
 from editorial.repeats.units import Unit
 
 FILENAME = "units.npy"  # beside the cache database (database.py)
@@ -83,18 +83,19 @@ def load(directory: str | Path | None, model_id: str) -> LastBuild:
             if str(np.load(stream, allow_pickle=False)) != version(model_id):
                 return LastBuild()
             return _unpack({name: np.load(stream, allow_pickle=False) for name in _ARRAYS})
-    except (OSError, ValueError, KeyError, EOFError):  # none yet, or damaged: as if none
+    except (OSError, ValueError, KeyError, IndexError, EOFError):  # none, or damaged
         return LastBuild()
 
 
 @dataclass
 class Decided:
     """What a detection leaves for the next one, beside the units: each
-    document's path (by document index), the paragraph vectors (a row per
+    document's path (by document index) and digest, the paragraph vectors (a row per
     unit; None for lexical detection), every candidate pair's verdict (None =
     not a repeat, or not decided: copies), and what the verdicts depend on."""
 
     paths: Sequence[str]
+    digests: dict[int, str]  # incremental.document_digests
     matrix: np.ndarray | None
     verdicts: dict[Pair, Verdict | None]
     pairs_version: str
@@ -136,7 +137,8 @@ def _pack(units: Sequence[Unit], decided: Decided) -> dict[str, np.ndarray]:
         "string_sizes": np.array([len(s) for s in strings], dtype=np.int64),
         "strings": np.frombuffer("".join(strings).encode("utf-8"), dtype=np.uint8),
         "has_facts": np.array([f is not None for f in facts], dtype=bool),
-        "vectors": matrix[rows] if matrix is not None else np.zeros((0, 0), np.float32),
+        # A row per unit (written as it is, rather than copied per text).
+        "vectors": matrix if matrix is not None else np.zeros((0, 0), np.float32),
         **_pack_pairs(units, {key: row for row, key in enumerate(first)}, decided),
     }
 
@@ -144,7 +146,7 @@ def _pack(units: Sequence[Unit], decided: Decided) -> dict[str, np.ndarray]:
 def _pack_pairs(
     units: Sequence[Unit], row_of: dict[str, int], decided: Decided
 ) -> dict[str, np.ndarray]:
-    digests = document_digests(units)
+    digests = decided.digests
     docs = {doc: index for index, doc in enumerate(digests)}
     pairs = list(decided.verdicts.items())
     kind = {name: index for index, name in enumerate(KINDS)}
@@ -183,11 +185,11 @@ def _unpack(arrays: dict[str, np.ndarray]) -> LastBuild:
         last.features[raw_keys[index]] = TextFeatures(
             keys[index], shingles[index], strings[index], facts
         )
-    matrix = arrays["vectors"]
-    if len(matrix) == count:
-        last.vectors = dict(zip(keys, matrix, strict=True))
     last.pairs_version = str(arrays["pairs_version"])
     last.pairs = _unpack_pairs(arrays, shingles, strings)
+    matrix, rows = arrays["vectors"], arrays["unit_rows"].tolist()
+    if len(matrix) == len(rows):
+        last.vectors = {keys[r]: matrix[k] for k, r in enumerate(rows)}
     return last
 
 
