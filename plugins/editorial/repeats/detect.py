@@ -15,6 +15,10 @@
    and one-pair gaps between them;
 5. strongest.py: one finding per later paragraph, its strongest repeat.
 
+A rebuild starts from the last detection's snapshot (snapshot.py): the
+features and vectors of its paragraphs at once, and its pair decisions, so
+that stages 2 and 3 only pair and decide what changed (incremental.py).
+
 Stages 1 (vectors) and 4 need the sentence-embedding model; without it (or
 with ``semantic=False``) detection is lexical: exact and near repeats only.
 """

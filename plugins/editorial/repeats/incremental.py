@@ -88,10 +88,10 @@ class Corpus3grams:
 
 def document_digests(units: Sequence[Unit]) -> dict[int, str]:
     """Per document with units, a digest of its units' texts in order."""
-    digests: dict[int, hashlib._Hash] = {}
+    keys: dict[int, list[str]] = {}
     for unit in units:
-        digests.setdefault(unit.doc, hashlib.sha256()).update(unit.raw_key.encode())
-    return {doc: digest.hexdigest() for doc, digest in digests.items()}
+        keys.setdefault(unit.doc, []).append(unit.raw_key)
+    return {doc: hashlib.sha256("".join(k).encode()).hexdigest() for doc, k in keys.items()}
 
 
 def match(
