@@ -76,6 +76,8 @@ class Unit:
         self.record = record
         self.features = features
         self.corpus = corpus
+        # The sha256 of the paragraph's own text (how the feature cache keys it).
+        self.raw_key = ""  # set by build_units
         self.vector: np.ndarray | None = None  # set by the vectors stage
         self._sentence_vectors: np.ndarray | None = None
         self._token_vectors: np.ndarray | None = None
@@ -185,20 +187,24 @@ def build_units(
                 continue
             placed.append((d, position, record))
             position += 1
+    keys = [text_key(r.text) for _, _, r in placed]
     corpus.units = [
         Unit(d, position, record, features, corpus)
         for (d, position, record), features in zip(
-            placed, _features([r.text for _, _, r in placed], cache), strict=True
+            placed, _features([r.text for _, _, r in placed], keys, cache), strict=True
         )
     ]
+    for unit, key in zip(corpus.units, keys, strict=True):
+        unit.raw_key = key
     return corpus.units
 
 
-def _features(texts: list[str], cache: FeatureCache | None) -> list[TextFeatures]:
+def _features(
+    texts: list[str], keys: list[str], cache: FeatureCache | None
+) -> list[TextFeatures]:
     if cache is None or not cache.usable:
         # Nowhere to keep facts: leave them to the few units that need them.
         return [text_features(t, with_facts=False) for t in texts]
-    keys = [text_key(t) for t in texts]
     found = cache.get_many(keys)
     fresh: dict[str, TextFeatures] = {}
     for key, text in zip(keys, texts, strict=True):
