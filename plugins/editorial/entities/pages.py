@@ -6,6 +6,7 @@ Pure: articles are duck-typed (``metadata``, ``date``, ``title``,
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -232,9 +233,14 @@ def first_links(html: str) -> dict[str, int]:
 def sentence_at(html: str, at: int) -> str:
     """The plain-text sentence around position ``at`` (inside a link's start
     tag) of ``html``, searched within that link's paragraph or list item."""
-    start = max(html.rfind("<p", 0, at), html.rfind("<li", 0, at), 0)
-    ends = [end for end in (html.find("</p>", at), html.find("</li>", at)) if end >= 0]
-    end = min(ends) if ends else len(html)
+    # Each search stops at the paragraph found first: searching the whole
+    # article for a list item it may not have would make this linear in its length.
+    start = max(html.rfind("<p", 0, at), 0)
+    start = max(html.rfind("<li", start, at), start)
+    end = html.find("</p>", at)
+    end = len(html) if end < 0 else end
+    item_end = html.find("</li>", at, end)
+    end = end if item_end < 0 else item_end
     tag = html.rfind("<", 0, at)
     before, after = _text(html[start:tag]), _text(html[tag:end])
     starts = [m.end() for m in _SENTENCE_END.finditer(before)]
@@ -278,22 +284,24 @@ def related_articles(
             by_tag.setdefault(tag, []).append(article)
     related: dict[int, list[Any]] = {}
     for article in articles:
+        key = id(article)
         candidates: dict[int, Any] = {}
         pages = sorted(index.for_content(article), key=lambda page: len(page.articles))
         pools = [page.articles for page in pages]
-        pools += [by_tag[tag][:RELATED_PER_TAG] for tag in sorted(tag_sets[id(article)])]
+        pools += [by_tag[tag][:RELATED_PER_TAG] for tag in sorted(tag_sets[key])]
         for pool in pools:
             if len(candidates) >= RELATED_CANDIDATES:
                 break
             candidates.update((id(o), o) for o in pool if id(o) in order)
-        candidates.pop(id(article), None)
-        mine, my_tags = entity_ids[id(article)], tag_sets[id(article)]
-
-        def score(key: int, mine=mine, my_tags=my_tags) -> tuple[int, int, int]:
-            return (-len(mine & entity_ids[key]), -len(my_tags & tag_sets[key]), order[key])
-
-        ranked = sorted(candidates, key=score)[:limit]
-        related[id(article)] = [candidates[key] for key in ranked]
+        candidates.pop(key, None)
+        mine, my_tags = entity_ids[key], tag_sets[key]
+        # Ranked by (entities shared, tags shared) descending, then newest;
+        # the rank in `order` is unique, so no two keys tie.
+        ranked = heapq.nsmallest(limit, (
+            (-len(mine & entity_ids[other]), -len(my_tags & tag_sets[other]), order[other])
+            for other in candidates
+        ))  # fmt: skip
+        related[key] = [newest[rank] for *_, rank in ranked]
     return related
 
 
