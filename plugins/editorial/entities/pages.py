@@ -29,17 +29,45 @@ TYPE_LABELS = {
 
 
 @dataclass(eq=False)
-class MentionRef:
-    """One article in an entity page's list, as the template shows it."""
+class ArticleRef:
+    """An article as a list shows it (a row of an entity page, a related
+    article), its fields read once: an article is listed many times, and
+    Pelican computes ``url`` anew on every access."""
 
     content: Any
-    count: int
     url: str
     title: str
     date: Any
     locale_date: str
     iso_date: str
+
+    @classmethod
+    def of(cls, article: Any) -> ArticleRef:
+        date = getattr(article, "date", None)
+        return cls(
+            content=article,
+            url=str(getattr(article, "url", "")),
+            title=str(getattr(article, "title", "")),
+            date=date,
+            locale_date=str(getattr(article, "locale_date", "")),
+            iso_date=date.isoformat() if date is not None else "",
+        )
+
+
+@dataclass(eq=False)
+class MentionRef(ArticleRef):
+    """One article in an entity page's list, as the template shows it."""
+
+    count: int = 0
     sentence: str = ""  # the sentence of the entity's first linked mention
+
+
+def article_ref(refs: dict[int, ArticleRef], article: Any) -> ArticleRef:
+    """``article``'s ref from ``refs`` (id(article) -> ref), made on first use."""
+    ref = refs.get(id(article))
+    if ref is None:
+        ref = refs[id(article)] = ArticleRef.of(article)
+    return ref
 
 
 @dataclass(eq=False)
@@ -184,23 +212,21 @@ def add_refs(
     index: EntityIndex,
     keep: Callable[[Any], bool] | None = None,
     html_of: Callable[[Any], str] | None = None,
+    refs: dict[int, ArticleRef] | None = None,
 ) -> None:
     """Give each page its ``refs``: its articles (only those for which
     ``keep(article)`` is true, if given) as template rows, newest first,
     each with the sentence of its first linked mention in ``html_of(article)``
-    (the linked HTML), when given."""
-    # Each article's fields, computed once: an article is listed on the page
-    # of every entity it mentions, and Pelican computes ``url`` anew on every
-    # access (a third of what entity pages cost, computed per listing).
-    fields: dict[int, dict[str, Any]] = {}
+    (the linked HTML), when given. ``refs`` (id(article) -> ArticleRef) is
+    used and filled, for other lists of the same articles."""
+    refs = {} if refs is None else refs
     linked: dict[int, tuple[str, dict[str, int]]] = {}  # id -> (html, first link of each entity)
     for page in index.pages.values():
         if keep is not None:
             page.articles = [a for a in page.articles if keep(a)]
         page.refs = []
         for article in page.articles:
-            if id(article) not in fields:
-                fields[id(article)] = _ref_fields(article)
+            fields = vars(article_ref(refs, article))
             count = page.counts.get(id(article), 0)
             sentence = ""
             if html_of is not None:
@@ -210,7 +236,7 @@ def add_refs(
                 html, positions = linked[id(article)]
                 if page.id in positions:
                     sentence = sentence_at(html, positions[page.id])
-            page.refs.append(MentionRef(count=count, sentence=sentence, **fields[id(article)]))
+            page.refs.append(MentionRef(**fields, count=count, sentence=sentence))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])(?P<close>[”’\")\]]*)\s+")
@@ -303,18 +329,6 @@ def related_articles(
         ))  # fmt: skip
         related[key] = [newest[rank] for *_, rank in ranked]
     return related
-
-
-def _ref_fields(article: Any) -> dict[str, Any]:
-    date = getattr(article, "date", None)
-    return {
-        "content": article,
-        "url": str(getattr(article, "url", "")),
-        "title": str(getattr(article, "title", "")),
-        "date": date,
-        "locale_date": str(getattr(article, "locale_date", "")),
-        "iso_date": date.isoformat() if date is not None else "",
-    }
 
 
 def _metadata(content: Any) -> Mapping[str, Any]:
