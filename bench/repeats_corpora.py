@@ -16,6 +16,7 @@ import numpy as np
 from bench.repeats_metrics import best_accuracy_threshold, binary_metrics, precision_threshold
 from bench.repeats_output import write_line
 from editorial.paragraphs import ParagraphRecord
+from editorial.repeats import tokens
 from editorial.repeats.detect import Document, RepeatSettings, build_units, embed_units
 from editorial.repeats.scoring import Thresholds, score_pair
 
@@ -62,33 +63,32 @@ def pair_scores(
     units = build_units(documents, min_words=1)
     encode, model_id = encoder
     embed_units(units, encode, model_id, settings.cache_dir)
+    tokens.attach_loader(units, encode)
+    if units and units[0].corpus.load_token_vectors is not None:
+        units[0].corpus.load_token_vectors(units)  # one batch, not one call per pair
     by_doc = {u.doc: u for u in units}
-    semantic, lexical, conflict, agree = [], [], [], []
+    rows = []
     for k in range(len(pairs)):
         a, b = by_doc.get(2 * k), by_doc.get(2 * k + 1)
         if a is None or b is None:
-            semantic.append(0.0)
-            lexical.append(0.0)
-            conflict.append(False)
-            agree.append(False)
+            rows.append((0.0, 0.0, 0.0, 0.0, False, False))
             continue
         s = score_pair(a, b)
-        semantic.append(s.semantic)
-        lexical.append(max(s.lexical, s.containment))
-        conflict.append(bool(s.conflict))
-        agree.append(s.numbers_agree)
-    return {
-        "numbers_agree": np.array(agree),
-        "semantic": np.array(semantic),
-        "lexical": np.array(lexical),
-        "conflict": np.array(conflict),
-        "labels": np.array([p[2] for p in pairs]),
-    }
+        token_score = s.tokens if s.tokens is not None else 0.0
+        lexical = max(s.lexical, s.containment)
+        rows.append(
+            (s.semantic, s.paragraph, token_score, lexical, bool(s.conflict), s.numbers_agree)
+        )
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 6
+    names = ("semantic", "paragraph", "tokens", "lexical", "conflict", "numbers_agree")
+    scores = {name: np.array(column) for name, column in zip(names, columns, strict=True)}
+    scores["labels"] = np.array([p[2] for p in pairs])
+    return scores
 
 
-def effective(scores: dict[str, np.ndarray]) -> np.ndarray:
-    """Semantic score with the fact veto applied (a vetoed pair scores 0)."""
-    return np.where(scores["conflict"], 0.0, scores["semantic"])
+def effective(scores: dict[str, np.ndarray], name: str = "semantic") -> np.ndarray:
+    """Score `name` with the fact veto applied (a vetoed pair scores 0)."""
+    return np.where(scores["conflict"], 0.0, scores[name])
 
 
 def same_facts_threshold(scores: dict[str, np.ndarray]) -> float:
@@ -98,11 +98,16 @@ def same_facts_threshold(scores: dict[str, np.ndarray]) -> float:
 
 
 def decide(scores: dict[str, np.ndarray], th: Thresholds) -> np.ndarray:
-    """The detector's own-evidence rule on sentence pairs: near, paraphrase, or
-    paraphrase with the same facts (corroboration by a block does not apply)."""
+    """The detector's own-evidence rule on sentence pairs: near, paraphrase,
+    paraphrase with the same facts, or a semantic candidate whose token
+    alignment reaches its threshold (corroboration by a block does not apply)."""
     eff = effective(scores)
     near = (scores["lexical"] >= th.near) & ~scores["conflict"]
-    return near | (eff >= th.paraphrase) | (scores["numbers_agree"] & (eff >= th.same_facts))
+    candidate = scores["paragraph"] >= min(th.paraphrase, th.same_facts)
+    worded = candidate & (effective(scores, "tokens") >= th.tokens)
+    return (
+        near | (eff >= th.paraphrase) | (scores["numbers_agree"] & (eff >= th.same_facts)) | worded
+    )
 
 
 def report_public_corpora(
@@ -136,6 +141,7 @@ def _thresholds_chosen_on(scores: dict[str, np.ndarray]) -> dict[str, float]:
         "best-accuracy": best_accuracy_threshold(eff, y),
         "precision>=0.90": precision_threshold(eff, y, 0.90),
         "same-facts precision>=0.90": same_facts_threshold(scores),
+        "tokens precision>=0.90": precision_threshold(effective(scores, "tokens"), y, 0.90),
     }
 
 
@@ -161,6 +167,23 @@ def _print_derived_thresholds(
         f"{same_facts_threshold(both):.3f} [default {th.same_facts}]; "
         f"MRPC best-accuracy -> {chosen[names[0]]['best-accuracy']:.3f} "
         f"[default corroborated {th.corroborated}]; near {th.near} by definition",
+    )
+    _print_token_threshold(out, both, th)
+
+
+def _print_token_threshold(out: TextIO, both: dict[str, np.ndarray], th: Thresholds) -> None:
+    """The token-alignment threshold derived on both corpora pooled, next to
+    what the paragraph cosine alone reaches at the same precision."""
+    parts = []
+    for name in ("tokens", "paragraph"):
+        scores = effective(both, name)
+        cut = precision_threshold(scores, both["labels"], 0.90)
+        recall = binary_metrics(scores, both["labels"], cut)["recall"]
+        parts.append(f"{cut:.3f} (recall {recall:.3f})")
+    write_line(
+        out,
+        f"  token alignment (precision>=0.90, pooled) -> {parts[0]} [default tokens "
+        f"{th.tokens}]; the paragraph cosine alone at the same precision -> {parts[1]}",
     )
 
 
@@ -207,7 +230,7 @@ def _print_rule_scores(
     m = binary_metrics(decide(scores, th).astype(float), y, 0.5)
     write_line(
         out,
-        f"  the detector's own-evidence rule (near | paraphrase | same facts; defaults, "
+        f"  the detector's own-evidence rule (near | paraphrase | same facts | tokens; defaults, "
         f"chosen on both corpora): precision {m['precision']:.3f} recall {m['recall']:.3f} "
         f"F1 {m['f1']:.3f} accuracy {m['accuracy']:.3f}",
     )
@@ -215,6 +238,7 @@ def _print_rule_scores(
         th,
         paraphrase=chosen_on_other["precision>=0.90"],
         same_facts=chosen_on_other["same-facts precision>=0.90"],
+        tokens=chosen_on_other["tokens precision>=0.90"],
     )
     m = binary_metrics(decide(scores, other_th).astype(float), y, 0.5)
     write_line(

@@ -63,16 +63,19 @@ FIXTURES = Path(__file__).resolve().with_name("fixtures")
 CONFIGS = {"stock": FIXTURES / "stockconf.py", "pipeline": FIXTURES / "pipelineconf.py"}
 BUDGET = 1.20
 HEARTBEAT = 30.0  # seconds between "still building" lines of an untimed build
-TIME = Path("/usr/bin/time")  # GNU time: the peak RSS of the build process alone
+TIME = Path("/usr/bin/time")  # GNU time: peak RSS and CPU time of the build process alone
 
 
 @dataclass(frozen=True)
 class Run:
-    """One build: its wall time and the peak RSS of its process (KiB; None
-    where the platform cannot tell)."""
+    """One build: its wall time, the peak RSS of its process (KiB) and its CPU
+    time (user + system, every thread; seconds). None where the platform
+    cannot tell. CPU time is reported beside wall time because other load on
+    a shared machine stretches wall time far more than CPU time."""
 
     seconds: float
     max_rss_kb: int | None
+    cpu_seconds: float | None = None
 
 
 class BuildError(RuntimeError):
@@ -119,7 +122,7 @@ def build(
     log = output.with_name(output.name + ".log")
     rss_file = output.with_name(output.name + ".rss")
     if TIME.is_file():
-        command = [str(TIME), "-f", "%M", "-o", str(rss_file), *command]
+        command = [str(TIME), "-f", "%M %U %S", "-o", str(rss_file), *command]
     output.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w", encoding="utf-8") as stream:
         start = time.perf_counter()
@@ -130,7 +133,9 @@ def build(
         text = log.read_text(encoding="utf-8", errors="replace")
         raise BuildError(f"{settings_file.name} build failed ({code}); log {log}:\n{text[-3000:]}")
     if TIME.is_file():
-        rss = int(rss_file.read_text(encoding="utf-8").split()[-1])
+        # The last line; GNU time puts a note about a signalled child before it.
+        peak, user, system = rss_file.read_text(encoding="utf-8").splitlines()[-1].split()
+        return Run(seconds, int(peak), float(user) + float(system))
     return Run(seconds, rss)
 
 
@@ -262,6 +267,12 @@ def table(title: str, runs: dict[str, list[Run]], out: TextIO) -> float:
     verdict = "within budget" if ratio <= BUDGET else "OVER"
     print(f"    ratio      {ratio:8.2f} x  (budget {BUDGET:.2f} x: {verdict}; rounds' own "
           f"ratios {per_round[0]:.2f}-{per_round[-1]:.2f})", file=out)  # fmt: skip
+    cpu = {n: [r.cpu_seconds for r in rs if r.cpu_seconds is not None] for n, rs in runs.items()}
+    if all(cpu.values()):
+        medians = {n: statistics.median(c) for n, c in cpu.items()}
+        print(f"    CPU time   stock {medians['stock']:.2f} s, pipeline {medians['pipeline']:.2f} s"
+              f" = {medians['pipeline'] / medians['stock']:.2f} x (medians; user + system)",
+              file=out)  # fmt: skip
     return ratio
 
 

@@ -34,6 +34,8 @@ def tiny(tmp_path_factory) -> tuple[Path, bench_corpus.Corpus]:
         run = bench_site.build(FIXTURES / settings, site, site / f"out-{name}", cache=cache)
         assert run.seconds > 0
         assert run.max_rss_kb is None or run.max_rss_kb > 10_000
+        # Starting Python and Pelican alone takes a tenth of a CPU second.
+        assert run.cpu_seconds is None or 0.1 < run.cpu_seconds < 10 * run.seconds
     return site, corpus
 
 

@@ -99,6 +99,14 @@ LINK = '<a class="entity entity-person" data-entity="nick-clegg" href="x">Nick C
         (f"<p>{LINK} said “yes.” Later he said no.</p>", "Nick Clegg said “yes.”"),
         (f"<p>One.</p><p>Two &amp; {LINK}!</p><p>Three.</p>", "Two & Nick Clegg!"),
         (f"<ul><li>A list item with {LINK}</li></ul>", "A list item with Nick Clegg"),
+        # The nearest paragraph or list item around the link, whichever is inside.
+        (f"<p>Intro.</p><ul><li>Item with {LINK}. More.</li></ul>", "Item with Nick Clegg."),
+        (f"<ul><li>One.</li><li>Two, {LINK}.</li></ul>", "Two, Nick Clegg."),
+        (f"<ul><li><p>Loose item, {LINK} here.</p></li></ul>", "Loose item, Nick Clegg here."),
+        (
+            f"<p>A list follows; {LINK} spoke. After.</p><ul><li>Item.</li></ul>",
+            "A list follows; Nick Clegg spoke.",
+        ),
         ("<p>No link to Nick Clegg here.</p>", ""),
         (f"<p>{'Long words. ' * 2}{'word ' * 100}{LINK}.</p>", None),
     ],

@@ -71,7 +71,7 @@ def test_ctrl_c_stops_embedding_without_running_the_queued_batches(files, monkey
     texts = [f"Paragraph number {n} says something about platform rules." for n in range(400)]
     batches = len(embeddings.length_batches([12] * len(texts)))
     calls = []
-    real_run = embeddings.Encoder._run
+    real_run = embeddings.Encoder._hidden
 
     def interrupted(self, ids, batch):
         calls.append(len(batch))
@@ -79,7 +79,7 @@ def test_ctrl_c_stops_embedding_without_running_the_queued_batches(files, monkey
             raise KeyboardInterrupt
         return real_run(self, ids, batch)
 
-    monkeypatch.setattr(embeddings.Encoder, "_run", interrupted)
+    monkeypatch.setattr(embeddings.Encoder, "_hidden", interrupted)
     with pytest.raises(KeyboardInterrupt):
         encoder.encode(texts)
     assert batches >= 50 and len(calls) <= 5

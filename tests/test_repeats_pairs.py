@@ -18,7 +18,7 @@ from editorial.repeats.scoring import Thresholds, borderline, classify
 from editorial.repeats.strongest import as_findings, strongest_repeats
 from editorial.repeats.units import Document, build_units
 
-T = Thresholds()  # near 0.80, paraphrase 0.89, same_facts 0.77, corroborated 0.65
+T = Thresholds()  # near 0.80, paraphrase 0.89, same_facts 0.77, corroborated 0.65, tokens 0.81
 
 
 class Evidence:
@@ -26,13 +26,13 @@ class Evidence:
 
     FIELDS = (
         "lexical", "lexical_bound", "containment", "paragraph", "alignment",
-        "conflict", "length_ratio", "numbers_agree",
+        "conflict", "length_ratio", "numbers_agree", "tokens",
     )  # fmt: skip
 
     def __init__(self, **values):
         self._values = {
             "lexical": 0.0, "containment": 0.0, "paragraph": None, "alignment": None,
-            "conflict": None, "length_ratio": 1.0, "numbers_agree": False,
+            "conflict": None, "length_ratio": 1.0, "numbers_agree": False, "tokens": None,
         }  # fmt: skip
         self._values.update(values)
         self._values.setdefault("lexical_bound", self._values["lexical"])
@@ -79,6 +79,24 @@ class Evidence:
             Evidence(paragraph=0.97, alignment=0.95, conflict="names differ"), None, id="veto"
         ),
         pytest.param(Evidence(lexical=0.5), None, id="lexical backend, unrelated"),
+        pytest.param(
+            Evidence(paragraph=0.8, alignment=0.7, tokens=0.85),
+            ("paraphrase", 0.85),
+            id="reworded: token alignment",
+        ),
+        pytest.param(
+            Evidence(paragraph=0.8, alignment=0.7, tokens=0.8), None, id="tokens below 0.81"
+        ),
+        pytest.param(
+            Evidence(paragraph=0.76, alignment=0.7, tokens=0.95),
+            None,
+            id="tokens only for semantic candidates",
+        ),
+        pytest.param(
+            Evidence(paragraph=0.8, alignment=0.7, tokens=0.9, conflict="numbers differ"),
+            None,
+            id="tokens: fact veto",
+        ),
     ],
 )
 def test_classify(evidence, expected):
@@ -96,6 +114,9 @@ def eager_classify(e, t):
         return "paraphrase", e.semantic
     if e.semantic is not None and e.numbers_agree and e.semantic >= t.same_facts:
         return "paraphrase", e.semantic
+    candidate = e.paragraph is not None and e.paragraph >= t.same_facts
+    if candidate and e.tokens is not None and e.tokens >= t.tokens:
+        return "paraphrase", e.tokens
     return None
 
 
@@ -114,6 +135,7 @@ def test_classify_equals_the_eager_rule_and_reads_costly_parts_only_when_needed(
         )
         if values["paragraph"] is not None:
             values["alignment"] = rng.uniform(0.5, 1.0)
+            values["tokens"] = rng.uniform(0.6, 1.0)
         lazy, eager = Evidence(**values), Evidence(**values)
         assert classify(lazy, T) == eager_classify(eager, T)
         if values["lexical_bound"] < T.near and (
@@ -122,7 +144,13 @@ def test_classify_equals_the_eager_rule_and_reads_costly_parts_only_when_needed(
             assert "lexical" not in lazy.read  # difflib skipped
         if values["paragraph"] is None or values["paragraph"] < T.same_facts:
             assert "alignment" not in lazy.read  # no sentence vectors
-        if classify(Evidence(**{**values, "conflict": None}), T) is None:
+            assert "tokens" not in lazy.read  # no token vectors
+        if (values["lexical"] >= T.near and values["lexical_bound"] >= T.near) or values[
+            "conflict"
+        ]:
+            assert "tokens" not in lazy.read  # accepted or vetoed without them
+        open_for_tokens = values["paragraph"] is not None and values["paragraph"] >= T.same_facts
+        if classify(Evidence(**{**values, "conflict": None}), T) is None and not open_for_tokens:
             assert "conflict" not in lazy.read  # no facts
 
 
@@ -146,6 +174,7 @@ def test_borderline(evidence, expected):
 @dataclass
 class Corpus:
     load_sentence_vectors: object = None
+    load_token_vectors: object = None
 
 
 @dataclass

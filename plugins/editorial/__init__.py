@@ -33,6 +33,19 @@ def add_paragraph_extension(pelican) -> None:
     project.add_paragraph_extension(pelican.settings)
 
 
+def add_rst_reader(readers) -> None:
+    """Signal `readers_init`: Pelican's rST reader records paragraphs too
+    (unless the site configured a reader of its own for .rst)."""
+    from pelican.readers import RstReader
+
+    from editorial.restructuredtext import ParagraphRstReader
+
+    for suffix in project.RST_SUFFIXES:
+        extension = suffix.lstrip(".")
+        if readers.reader_classes.get(extension) is RstReader:
+            readers.reader_classes[extension] = ParagraphRstReader
+
+
 def add_generators(pelican) -> list[type]:
     """Signal `get_generators`: entity pages (when a registry is configured)
     and, in previews, the editorial report."""
@@ -107,5 +120,6 @@ def log_review(review: site.Review, settings) -> None:
 
 def register() -> None:
     signals.initialized.connect(add_paragraph_extension)
+    signals.readers_init.connect(add_rst_reader)
     signals.get_generators.connect(add_generators)
     signals.all_generators_finalized.connect(finalize_site)

@@ -38,6 +38,14 @@ FRONT_MATTER = (
     "come out wrong. Remove the '---' lines and write Pelican metadata as "
     "'Key: value' lines at the top, then a blank line (Tags: a, b)"
 )
+RST_EMPTY_FILE = (
+    "the file is empty; a reStructuredText article starts with its title "
+    "underlined (a line of #), then ':date: ...' fields, a blank line and the text"
+)
+RST_NO_TITLE = (
+    "no document title; start the file with the title on one line and a line "
+    "of # as long as it below (one section at the top level)"
+)
 DATE_HINT = (
     "is not a date; write it as year-month-day (ISO 8601), like 2024-05-01 "
     "or 2024-05-01 09:30 (10/01/2025 could be January or October)"
@@ -78,6 +86,25 @@ def lint_article(path: Path, display: str, text: str, content_root: Path) -> lis
         errors.append(
             InputError(display, 1, "no Title: metadata; start the file with a line 'Title: ...'")
         )
+    return errors + lint_metadata(display, meta)
+
+
+def lint_rst(
+    display: str, text: str, title: str, fields: dict[str, tuple[int, str]]
+) -> list[InputError]:
+    """Problems in one reStructuredText article as Pelican read it: its
+    document `title` and its docinfo `fields` (name -> (line, value))."""
+    if not text.strip():
+        return [InputError(display, 0, RST_EMPTY_FILE)]
+    errors = control_characters(display, text)
+    if not title.strip():
+        errors.append(InputError(display, 1, RST_NO_TITLE))
+    return errors + lint_metadata(display, fields)
+
+
+def lint_metadata(display: str, meta: dict[str, tuple[int, str]]) -> list[InputError]:
+    """Dates that are not ISO 8601 and malformed acknowledgements, at their lines."""
+    errors = []
     for key in ("date", "modified"):
         if key in meta and not is_iso_date(meta[key][1]):
             line, value = meta[key]

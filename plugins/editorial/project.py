@@ -22,6 +22,9 @@ from editorial.paragraphs import ParagraphExtension
 
 # The suffixes Pelican's MarkdownReader reads (`MarkdownReader.file_extensions`).
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+# The suffixes Pelican's RstReader reads (`RstReader.file_extensions`).
+RST_SUFFIXES = (".rst",)
+ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES + RST_SUFFIXES
 META_EXTENSION = "markdown.extensions.meta"
 
 
@@ -66,8 +69,22 @@ def is_markdown(path: Path) -> bool:
     return path.suffix.lower() in MARKDOWN_SUFFIXES
 
 
+def is_rst(path: Path) -> bool:
+    return path.suffix.lower() in RST_SUFFIXES
+
+
 def markdown_files(paths: Iterable[Path], excludes: Iterable[str] = ()) -> list[Path]:
-    """The Markdown files named, or found below the directories named, in order.
+    """The Markdown files named, or found below the directories named, in order."""
+    return article_files(paths, excludes, MARKDOWN_SUFFIXES)
+
+
+def article_files(
+    paths: Iterable[Path],
+    excludes: Iterable[str] = (),
+    suffixes: tuple[str, ...] = ARTICLE_SUFFIXES,
+) -> list[Path]:
+    """The article files (Markdown and reStructuredText) named, or found below
+    the directories named, in order.
 
     `excludes` are directory names relative to a named directory, like
     Pelican's ARTICLE_EXCLUDES."""
@@ -81,7 +98,7 @@ def markdown_files(paths: Iterable[Path], excludes: Iterable[str] = ()) -> list[
         for candidate in sorted(path.rglob("*")):
             # Not is_file(): a dangling link or an unreadable entry must be
             # reported when it is read, not skipped in silence.
-            if not is_markdown(candidate) or candidate.is_dir():
+            if candidate.suffix.lower() not in suffixes or candidate.is_dir():
                 continue
             if not any(candidate.is_relative_to(s) for s in skip):
                 found.append(candidate)

@@ -13,8 +13,11 @@ REPORT_SAVE_AS = "editorial/index.html"
 
 
 def report_rows(review: Review) -> list[preview.ReportRow]:
-    titles = {path: str(a.title) for path, a in review.articles.items()}
-    urls = {path: a.url for path, a in review.articles.items()}
+    # Only the articles the findings name (Pelican computes `url` on each access).
+    named = {path for f in review.findings for path in (f.file, f.repeats.file)}
+    articles = {path: review.articles[path] for path in named if path in review.articles}
+    titles = {path: str(a.title) for path, a in articles.items()}
+    urls = {path: a.url for path, a in articles.items()}
     return preview.report_rows(review.findings, review.texts, titles, urls)
 
 

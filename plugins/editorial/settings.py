@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     # A lower bar for pairs that state the same numbers (spun copy keeps facts).
     "EDITORIAL_REPEATS_SAME_FACTS": 0.77,
     "EDITORIAL_REPEATS_CORROBORATED": 0.65,
+    # Token alignment (word piece by word piece) for a pair the others leave open.
+    "EDITORIAL_REPEATS_TOKENS": 0.81,
     # An article with more paragraphs is checked for exact and near repeats
     # only, with a warning: paraphrase detection grows with its size (a 1 MB
     # article of 2,000 paragraphs took 3.5 minutes and 700 MB on a first build).
@@ -105,6 +107,7 @@ def validate(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
         "EDITORIAL_REPEATS_PARAPHRASE",
         "EDITORIAL_REPEATS_SAME_FACTS",
         "EDITORIAL_REPEATS_CORROBORATED",
+        "EDITORIAL_REPEATS_TOKENS",
     ):
         value = get(settings, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:

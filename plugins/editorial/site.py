@@ -44,6 +44,7 @@ def repeat_settings(settings: Mapping[str, Any]) -> RepeatSettings:
         paraphrase_threshold=float(get("EDITORIAL_REPEATS_PARAPHRASE")),
         same_facts_threshold=float(get("EDITORIAL_REPEATS_SAME_FACTS")),
         corroborated_threshold=float(get("EDITORIAL_REPEATS_CORROBORATED")),
+        tokens_threshold=float(get("EDITORIAL_REPEATS_TOKENS")),
     )
 
 
@@ -138,10 +139,10 @@ def _metadata_line(source_path: str) -> int:
         lines = Path(source_path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return 0
-    return next(
-        (n for n, line in enumerate(lines, 1) if line.lower().startswith(ACKNOWLEDGE_KEY + ":")),
-        0,
-    )
+    # "Acknowledge_Repeats: 9" in Markdown, ":acknowledge_repeats: 9" in rST.
+    key = ACKNOWLEDGE_KEY + ":"
+    found = (n for n, line in enumerate(lines, 1) if line.lower().removeprefix(":").startswith(key))
+    return next(found, 0)
 
 
 def preview_notes(review: Review) -> dict[int, dict[int, str]]:

@@ -1,10 +1,11 @@
-"""Reading article files without a Pelican build (`invoke check`), with the
-Markdown conversion Pelican's reader uses (`project.make_markdown`)."""
+"""Reading article files without a Pelican build (`invoke check`): Markdown
+with the conversion Pelican's reader uses (`project.make_markdown`),
+reStructuredText with Pelican's own reader (`restructuredtext.py`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import markdown
 from dateutil import parser as date_parser
@@ -18,6 +19,9 @@ from editorial.findings import (
 from editorial.paragraphs import META_KEY, paragraphs_from_metadata
 from editorial.repeats import Document
 from editorial.site import Source
+
+if TYPE_CHECKING:
+    from editorial.restructuredtext import ParagraphRstReader, RstArticle
 
 
 def read_source(path: Path, display: str) -> str | InputError:
@@ -56,6 +60,27 @@ def parse_article(text: str, display: str, md: markdown.Markdown) -> Source:
         acknowledged = frozenset()
     sort_key = (_iso_date(metadata.get("date")), display)
     return Source(display, sort_key, Document(display, records), acknowledged)
+
+
+def parse_rst(
+    path: Path, display: str, reader: ParagraphRstReader, text: str = ""
+) -> tuple[Source, RstArticle] | InputError:
+    """An rST article's paragraphs and acknowledgements as the build sees them
+    (Pelican's reader), and what it read; or what stopped docutils or Pelican,
+    at its line. `text` (the file's) places the docinfo fields."""
+    from editorial.restructuredtext import rst_error
+
+    try:
+        read = reader.read_article(str(path), text)
+    except Exception as error:  # docutils' and Pelican's refusals, each at its line
+        return rst_error(error, display)
+    records = paragraphs_from_metadata(read.metadata)
+    try:
+        acknowledged = parse_acknowledgements(read.fields.get(ACKNOWLEDGE_KEY, (0, ""))[1])
+    except AcknowledgementError:
+        acknowledged = frozenset()
+    sort_key = (_iso_date(read.fields.get("date", (0, ""))[1]), display)
+    return Source(display, sort_key, Document(display, records), acknowledged), read
 
 
 def _iso_date(value: Any) -> str:

@@ -28,11 +28,11 @@ from editorial.findings import (
     format_json,
     sort_diagnostics,
 )
-from editorial.lint import lint_article
+from editorial.lint import RST_EMPTY_FILE, lint_article, lint_rst
 from editorial.rules import RULES, Context, describe_rules, run_rules
-from editorial.rules.article import Article
+from editorial.rules.article import RST, Article
 from editorial.rules.links import missing_targets
-from editorial.sources import parse_article, read_source
+from editorial.sources import parse_article, parse_rst, read_source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -96,22 +96,33 @@ def run_check(
     files = [
         (path, content_root_for(target, site_content))
         for target in existing
-        for path in project.markdown_files([target], excludes)
+        for path in project.article_files([target], excludes)
     ]
     disabled = plugin_settings.get(settings, "EDITORIAL_DISABLED_RULES")
     # Paragraph records (a Markdown conversion per file) only when repeats are
     # compared: publish runs the rules alone, its build has the findings.
     compare = RULE_REPEATED_PARAGRAPH not in disabled
+    reader = _RstReaders(settings)
     for path, content_root in files:
         display = project.display_path(path, display_root)
         text = read_source(path, display)
         if isinstance(text, InputError):
             errors.append(text)
             continue
-        errors.extend(lint_article(path, display, text, content_root))
+        if project.is_rst(path):
+            read = _read_rst(path, display, text, content_root, reader.get())
+            if isinstance(read, list):
+                errors.extend(read)
+                continue
+            source, article, problems = read
+            errors.extend(problems)
+        else:
+            errors.extend(lint_article(path, display, text, content_root))
+            source = parse_article(text, display, md) if compare else None
+            article = Article(path, display, text, content_root)
         if compare:
-            sources.append(parse_article(text, display, md))
-        articles.append(Article(path, display, text, content_root))
+            sources.append(source)
+        articles.append(article)
         parsed.append(path.resolve())
     errors.extend(registry_problems(settings, display_root))
     findings = []
@@ -121,6 +132,38 @@ def run_check(
     diagnostics = run_rules(articles, context, disabled, site_wide=not paths)
     drafts = frozenset(a.display for a in articles if a.is_draft)
     return CheckResult(findings, errors, len(articles), sort_diagnostics(diagnostics), drafts)
+
+
+class _RstReaders:
+    """Pelican's rST reader with paragraph records, made when first needed."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.settings = settings
+        self.reader = None
+
+    def get(self):
+        if self.reader is None:
+            from editorial.restructuredtext import ParagraphRstReader
+
+            self.reader = ParagraphRstReader(self.settings)
+        return self.reader
+
+
+def _read_rst(
+    path: Path, display: str, text: str, content_root: Path, reader: Any
+) -> tuple[site.Source, Article, list[InputError]] | list[InputError]:
+    """An rST article read by Pelican's reader: its source for the repeats,
+    its `Article` for the rules, its lint; or what stopped the reading."""
+    if not text.strip():
+        return [InputError(display, 0, RST_EMPTY_FILE)]
+    read = parse_rst(path, display, reader, text)
+    if isinstance(read, InputError):
+        return [read]
+    source, rst = read
+    problems = lint_rst(display, text, rst.title, rst.fields)
+    records = source.document.paragraphs
+    article = Article(path, display, text, content_root, rst.fields, RST, records)
+    return source, article, problems
 
 
 def content_root_for(target: Path, site_content: Path) -> Path:
@@ -183,20 +226,28 @@ def _against_the_site(
     content_root = Path(settings["PATH"]).resolve()
     excludes = list(settings.get("ARTICLE_EXCLUDES", []))
     sources = list(given)
-    for path in project.markdown_files([content_root], excludes):
+    reader = _RstReaders(settings)
+    for path in project.article_files([content_root], excludes):
         if path.resolve() in parsed:
             continue
         display = project.display_path(path, display_root)
         text = read_source(path, display)
-        if not isinstance(text, InputError) and text.strip():
+        if isinstance(text, InputError) or not text.strip():
+            continue
+        if project.is_rst(path):
+            read = parse_rst(path, display, reader.get(), text)
+            if not isinstance(read, InputError):
+                sources.append(read[0])
+        else:
             sources.append(parse_article(text, display, md))
     shown = {s.path for s in given}
     return [f for f in site.review_sources(sources, settings) if f.file in shown]
 
 
 def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
-    """What stops a build: lint every Markdown file under the content
-    directory (articles and pages), look for `{filename}` links to nothing,
+    """What stops a build: lint every article file under the content
+    directory (articles and pages; rST files read by Pelican's reader, so a
+    docutils error is reported at its line), look for `{filename}` links to nothing,
     and check the entity registry; paths are shown relative to the project `root`."""
     rule_hint = next(r.hint for r in RULES if r.id == "link-target-missing")
     content_root = Path(settings["PATH"])
@@ -204,14 +255,23 @@ def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
     # publish build leaves drafts out, and `invoke check` still reports them.
     drafts_written = bool(settings.get("DRAFT_SAVE_AS"))
     errors: list[InputError] = []
-    for path in project.markdown_files([content_root]):
+    reader = _RstReaders(settings)
+    for path in project.article_files([content_root]):
         display = project.display_path(path, root)
         text = read_source(path, display)
         if isinstance(text, InputError):
             errors.append(text)
             continue
-        errors.extend(lint_article(path, display, text, content_root))
-        article = Article(path, display, text, content_root)
+        if project.is_rst(path):
+            read = _read_rst(path, display, text, content_root, reader.get())
+            if isinstance(read, list):
+                errors.extend(read)
+                continue
+            _, article, problems = read
+            errors.extend(problems)
+        else:
+            errors.extend(lint_article(path, display, text, content_root))
+            article = Article(path, display, text, content_root)
         if drafts_written or not article.is_draft:
             errors.extend(InputError(display, line, f"{message}; {rule_hint}")
                           for line, message in missing_targets(article))  # fmt: skip

@@ -37,7 +37,14 @@ from editorial import settings as plugin_settings
 from editorial.entities import loading
 from editorial.entities.jsonld import Site, article_jsonld, entity_page_jsonld, share_image
 from editorial.entities.linker import META_KEY, Linker
-from editorial.entities.pages import EntityIndex, add_refs, build_index, related_articles
+from editorial.entities.pages import (
+    ArticleRef,
+    EntityIndex,
+    add_refs,
+    article_ref,
+    build_index,
+    related_articles,
+)
 from editorial.entities.registry import Entity
 
 logger = logging.getLogger("pelican.editorial.entities")
@@ -106,9 +113,10 @@ class EntityPagesGenerator(Generator):
     def describe(self, articles: Iterable[Any], pages: Iterable[Any]) -> None:
         """Once every article and page is linked: the entity pages (registered
         so that the links resolve), ``entities`` on each item, ``jsonld``
-        (a ``NewsArticle``), ``share_image`` and ``related_articles`` on each
-        article, and the theme's context variables ``entity_pages``,
-        ``entity_groups``, ``ENTITIES_URL`` and ``SITE_IMAGE_URL``.
+        (a ``NewsArticle``), ``share_image`` and ``related_articles`` (as
+        :class:`~editorial.entities.pages.ArticleRef`) on each article, and
+        the theme's context variables ``entity_pages``, ``entity_groups``,
+        ``ENTITIES_URL`` and ``SITE_IMAGE_URL``.
 
         ``articles`` and ``pages``: every item linked, drafts and hidden ones
         included (an entity linked only in a draft needs its page, for the
@@ -125,11 +133,15 @@ class EntityPagesGenerator(Generator):
             content.entities = self.index.for_content(content)
         published_articles = _with_translations(self.context.get("articles", ()))
         published = {id(a) for a in published_articles}
-        add_refs(self.index, keep=lambda article: id(article) in published, html_of=self._html)
+        refs: dict[int, ArticleRef] = {}  # each listed article's fields, read once
+        add_refs(
+            self.index, keep=lambda article: id(article) in published, html_of=self._html, refs=refs
+        )  # fmt: skip
         site = self.site()
         related = related_articles(published_articles, self.index)
         for article in articles:
-            article.related_articles = related.get(id(article), [])
+            others = related.get(id(article), [])
+            article.related_articles = [article_ref(refs, other) for other in others]
         generated = self.context["generated_content"]
         for page in self.index.pages.values():
             page.page_jsonld = entity_page_jsonld(page.jsonld, site.absolute(page.url))

@@ -6,6 +6,7 @@ Pure: articles are duck-typed (``metadata``, ``date``, ``title``,
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,17 +29,45 @@ TYPE_LABELS = {
 
 
 @dataclass(eq=False)
-class MentionRef:
-    """One article in an entity page's list, as the template shows it."""
+class ArticleRef:
+    """An article as a list shows it (a row of an entity page, a related
+    article), its fields read once: an article is listed many times, and
+    Pelican computes ``url`` anew on every access."""
 
     content: Any
-    count: int
     url: str
     title: str
     date: Any
     locale_date: str
     iso_date: str
+
+    @classmethod
+    def of(cls, article: Any) -> ArticleRef:
+        date = getattr(article, "date", None)
+        return cls(
+            content=article,
+            url=str(getattr(article, "url", "")),
+            title=str(getattr(article, "title", "")),
+            date=date,
+            locale_date=str(getattr(article, "locale_date", "")),
+            iso_date=date.isoformat() if date is not None else "",
+        )
+
+
+@dataclass(eq=False)
+class MentionRef(ArticleRef):
+    """One article in an entity page's list, as the template shows it."""
+
+    count: int = 0
     sentence: str = ""  # the sentence of the entity's first linked mention
+
+
+def article_ref(refs: dict[int, ArticleRef], article: Any) -> ArticleRef:
+    """``article``'s ref from ``refs`` (id(article) -> ref), made on first use."""
+    ref = refs.get(id(article))
+    if ref is None:
+        ref = refs[id(article)] = ArticleRef.of(article)
+    return ref
 
 
 @dataclass(eq=False)
@@ -183,23 +212,21 @@ def add_refs(
     index: EntityIndex,
     keep: Callable[[Any], bool] | None = None,
     html_of: Callable[[Any], str] | None = None,
+    refs: dict[int, ArticleRef] | None = None,
 ) -> None:
     """Give each page its ``refs``: its articles (only those for which
     ``keep(article)`` is true, if given) as template rows, newest first,
     each with the sentence of its first linked mention in ``html_of(article)``
-    (the linked HTML), when given."""
-    # Each article's fields, computed once: an article is listed on the page
-    # of every entity it mentions, and Pelican computes ``url`` anew on every
-    # access (a third of what entity pages cost, computed per listing).
-    fields: dict[int, dict[str, Any]] = {}
+    (the linked HTML), when given. ``refs`` (id(article) -> ArticleRef) is
+    used and filled, for other lists of the same articles."""
+    refs = {} if refs is None else refs
     linked: dict[int, tuple[str, dict[str, int]]] = {}  # id -> (html, first link of each entity)
     for page in index.pages.values():
         if keep is not None:
             page.articles = [a for a in page.articles if keep(a)]
         page.refs = []
         for article in page.articles:
-            if id(article) not in fields:
-                fields[id(article)] = _ref_fields(article)
+            fields = vars(article_ref(refs, article))
             count = page.counts.get(id(article), 0)
             sentence = ""
             if html_of is not None:
@@ -209,7 +236,7 @@ def add_refs(
                 html, positions = linked[id(article)]
                 if page.id in positions:
                     sentence = sentence_at(html, positions[page.id])
-            page.refs.append(MentionRef(count=count, sentence=sentence, **fields[id(article)]))
+            page.refs.append(MentionRef(**fields, count=count, sentence=sentence))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])(?P<close>[”’\")\]]*)\s+")
@@ -232,9 +259,14 @@ def first_links(html: str) -> dict[str, int]:
 def sentence_at(html: str, at: int) -> str:
     """The plain-text sentence around position ``at`` (inside a link's start
     tag) of ``html``, searched within that link's paragraph or list item."""
-    start = max(html.rfind("<p", 0, at), html.rfind("<li", 0, at), 0)
-    ends = [end for end in (html.find("</p>", at), html.find("</li>", at)) if end >= 0]
-    end = min(ends) if ends else len(html)
+    # Each search stops at the paragraph found first: searching the whole
+    # article for a list item it may not have would make this linear in its length.
+    start = max(html.rfind("<p", 0, at), 0)
+    start = max(html.rfind("<li", start, at), start)
+    end = html.find("</p>", at)
+    end = len(html) if end < 0 else end
+    item_end = html.find("</li>", at, end)
+    end = end if item_end < 0 else item_end
     tag = html.rfind("<", 0, at)
     before, after = _text(html[start:tag]), _text(html[tag:end])
     starts = [m.end() for m in _SENTENCE_END.finditer(before)]
@@ -278,35 +310,25 @@ def related_articles(
             by_tag.setdefault(tag, []).append(article)
     related: dict[int, list[Any]] = {}
     for article in articles:
+        key = id(article)
         candidates: dict[int, Any] = {}
         pages = sorted(index.for_content(article), key=lambda page: len(page.articles))
         pools = [page.articles for page in pages]
-        pools += [by_tag[tag][:RELATED_PER_TAG] for tag in sorted(tag_sets[id(article)])]
+        pools += [by_tag[tag][:RELATED_PER_TAG] for tag in sorted(tag_sets[key])]
         for pool in pools:
             if len(candidates) >= RELATED_CANDIDATES:
                 break
             candidates.update((id(o), o) for o in pool if id(o) in order)
-        candidates.pop(id(article), None)
-        mine, my_tags = entity_ids[id(article)], tag_sets[id(article)]
-
-        def score(key: int, mine=mine, my_tags=my_tags) -> tuple[int, int, int]:
-            return (-len(mine & entity_ids[key]), -len(my_tags & tag_sets[key]), order[key])
-
-        ranked = sorted(candidates, key=score)[:limit]
-        related[id(article)] = [candidates[key] for key in ranked]
+        candidates.pop(key, None)
+        mine, my_tags = entity_ids[key], tag_sets[key]
+        # Ranked by (entities shared, tags shared) descending, then newest;
+        # the rank in `order` is unique, so no two keys tie.
+        ranked = heapq.nsmallest(limit, (
+            (-len(mine & entity_ids[other]), -len(my_tags & tag_sets[other]), order[other])
+            for other in candidates
+        ))  # fmt: skip
+        related[key] = [newest[rank] for *_, rank in ranked]
     return related
-
-
-def _ref_fields(article: Any) -> dict[str, Any]:
-    date = getattr(article, "date", None)
-    return {
-        "content": article,
-        "url": str(getattr(article, "url", "")),
-        "title": str(getattr(article, "title", "")),
-        "date": date,
-        "locale_date": str(getattr(article, "locale_date", "")),
-        "iso_date": date.isoformat() if date is not None else "",
-    }
 
 
 def _metadata(content: Any) -> Mapping[str, Any]:

@@ -35,12 +35,20 @@ SCHEMA = 1
 
 
 class EmbeddingCache:
-    def __init__(self, db: sqlite3.Connection | None, model_id: str) -> None:
+    """`known`: vectors of this model already read (snapshot.py), served
+    before the table is asked."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection | None,
+        model_id: str,
+        known: dict[str, np.ndarray] | None = None,
+    ) -> None:
         self.model_id = model_id
         self.hits = 0
         self.misses = 0
         self._db = db
-        self._memory: dict[str, np.ndarray] = {}
+        self._memory: dict[str, np.ndarray] = dict(known or {})
         if db is None:
             return
         try:
@@ -152,8 +160,17 @@ class EmbeddingCache:
 
 
 class FeatureCache:
-    def __init__(self, db: sqlite3.Connection | None, version: str) -> None:
+    """`known`: features made by this code already read (snapshot.py),
+    served before the table is asked."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection | None,
+        version: str,
+        known: dict[str, TextFeatures] | None = None,
+    ) -> None:
         self._db = db
+        self._known = known or {}
         if db is None:
             return
         try:
@@ -172,12 +189,13 @@ class FeatureCache:
 
     def get_many(self, keys: Sequence[str]) -> dict[str, TextFeatures]:
         """Features by the text's sha256 (features.text_key of the raw text)."""
-        found: dict[str, TextFeatures] = {}
-        if self._db is None or not keys:
+        found = {k: self._known[k] for k in keys if k in self._known}
+        rest = [k for k in dict.fromkeys(keys) if k not in found]
+        if self._db is None or not rest:
             return found
         query = "SELECT text, key, shingles, tokens, facts FROM features WHERE text IN ({})"
         try:
-            for text, key, shingles, tokens, facts in select_in(self._db, query, keys):
+            for text, key, shingles, tokens, facts in select_in(self._db, query, rest):
                 found[text] = TextFeatures(
                     key, np.frombuffer(shingles, dtype=np.uint32), tokens, facts
                 )

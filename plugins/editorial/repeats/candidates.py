@@ -33,17 +33,26 @@ BLOCK_ROWS = 512  # rows of the similarity matrix computed at once
 _DIGITS = re.compile(r"\d+")
 
 
-def number_variants(tokens: Sequence[str]) -> np.ndarray:
+def number_mask(words: str) -> str | None:
+    """The words with every digit run masked; None for words without a number
+    (only a text with a number has variants)."""
+    masked = _DIGITS.sub("#", words)
+    return masked if masked != words else None
+
+
+def number_variants(tokens: Sequence[str], masks: Sequence[str | None] | None = None) -> np.ndarray:
     """Per unit (its normalised words, space-separated), the id of its group
     of number variants: the units whose words are the same once every digit
     run is masked, but which are not all the same text; -1 for units in no
-    such group. Two units with one id differ only in their numbers."""
+    such group. Two units with one id differ only in their numbers. `masks`:
+    the tokens' number_mask, when already known."""
     groups: dict[str, int] = {}
     texts: dict[str, set[str]] = {}
     ids = np.full(len(tokens), -1, dtype=np.int64)
-    for index, words in enumerate(tokens):
-        masked = _DIGITS.sub("#", words)
-        if masked != words:  # only a text with a number has variants
+    if masks is None:
+        masks = [number_mask(words) for words in tokens]
+    for index, (words, masked) in enumerate(zip(tokens, masks, strict=True)):
+        if masked is not None:
             ids[index] = groups.setdefault(masked, len(groups))
             texts.setdefault(masked, set()).add(words)
     alone = np.array([len(texts[m]) < 2 for m in groups], dtype=bool)

@@ -1,6 +1,7 @@
 """The detector's cache file: one sqlite database under the settings' cache
 directory, shared by the embedding and feature caches (cache.py) and the last
-findings (results.py). Free of numpy, so that opening it costs a warm build
+findings (results.py). (The last detection's snapshot is a file of its own
+beside it: snapshot.py.) Free of numpy, so that opening it costs a warm build
 nothing more than sqlite.
 
 The file is safe to delete, and a cache that cannot be opened or written

@@ -7,8 +7,9 @@ conflict is vetoed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from editorial.repeats import tokens
 from editorial.repeats.candidates import Pair
 from editorial.repeats.scoring import PairScore, Thresholds, classify, score_pair
 from editorial.repeats.units import Unit
@@ -36,18 +37,27 @@ def decide(
     scores: Scores,
     thresholds: Thresholds,
     accepted: dict[Pair, Verdict],
-) -> None:
+    known: Mapping[Pair, Verdict | None] | None = None,
+) -> dict[Pair, Verdict | None]:
     """Add to `accepted` each candidate (in sorted order) that classify
-    accepts; pairs already accepted and exact copies are left as they are."""
+    accepts; pairs already accepted and exact copies are left as they are.
+    `known`: verdicts decided before (incremental.py), not decided again.
+    Returns the verdict of every pair decided (None: not a repeat)."""
     units = scores.units
+    known = known or {}
     pairs = [
         p for p in sorted(candidates) if p not in accepted and units[p[0]].key != units[p[1]].key
     ]
-    _prefetch_sentence_vectors(pairs, scores, thresholds)
+    open_pairs = [p for p in pairs if p not in known]
+    _prefetch_sentence_vectors(open_pairs, scores, thresholds)
+    tokens.prefetch(open_pairs, scores, thresholds)
+    verdicts: dict[Pair, Verdict | None] = {}
     for pair in pairs:
-        verdict = classify(scores(pair), thresholds)
+        verdict = known[pair] if pair in known else classify(scores(pair), thresholds)
+        verdicts[pair] = verdict
         if verdict:
             accepted[pair] = verdict
+    return verdicts
 
 
 def _prefetch_sentence_vectors(pairs: list[Pair], scores: Scores, thresholds: Thresholds) -> None:

@@ -15,6 +15,10 @@
    and one-pair gaps between them;
 5. strongest.py: one finding per later paragraph, its strongest repeat.
 
+A rebuild starts from the last detection's snapshot (snapshot.py): the
+features and vectors of its paragraphs at once, and its pair decisions, so
+that stages 2 and 3 only pair and decide what changed (incremental.py).
+
 Stages 1 (vectors) and 4 need the sentence-embedding model; without it (or
 with ``semantic=False``) detection is lexical: exact and near repeats only.
 """
@@ -25,19 +29,26 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from editorial.findings import Finding
+from editorial.repeats import incremental, snapshot, tokens
 from editorial.repeats.blocks import Layout, extend_blocks, fill_gaps
 from editorial.repeats.cache import FeatureCache
 from editorial.repeats.candidates import (
+    Pair,
     exact_pairs,
     lexical_candidates,
+    number_mask,
     number_variants,
     semantic_pairs,
 )
 from editorial.repeats.database import open_database
 from editorial.repeats.decisions import Scores, decide
 from editorial.repeats.features import features_version
+from editorial.repeats.incremental import LastPairs
 from editorial.repeats.inputs import Document, RepeatSettings
+from editorial.repeats.results import code_version
 from editorial.repeats.strongest import as_findings, strongest_repeats
 from editorial.repeats.units import Unit, build_units
 from editorial.repeats.vectors import EmbeddingFailed, Encoder, Vectors, embed_units
@@ -79,22 +90,39 @@ def detect_repeats(
     db = open_database(settings.cache_dir)
     units: list[Unit] = []
     try:
-        units = build_units(documents, settings.min_words, FeatureCache(db, features_version()))
         encode, model_id, backend = _backend(settings, encoder)
+        model_id = model_id if encode is not None else ""
+        last = snapshot.load(settings.cache_dir, model_id)
+        cache = FeatureCache(db, features_version(), known=last.features)
+        units = build_units(documents, settings.min_words, cache)
         report = RepeatReport(findings=[], backend=backend, units=len(units))
+        decided = last.decisions(_pairs_version(settings))
         if encode is not None and units:
             try:
-                return _detect(documents, units, settings, report, Vectors(encode, model_id, db))
+                tokens.attach_loader(units, encode, db)  # token alignment (tokens.py)
+                vectors = Vectors(encode, model_id, db, known=last.vectors)
+                made = _detect(documents, units, settings, report, vectors, decided)
+                snapshot.save(settings.cache_dir, units, model_id, made)
+                return report
             except EmbeddingFailed as error:  # a model that loads but cannot run
                 _fallback(f"embedding failed ({error})")
                 report.backend = f"lexical: {error}"
                 _forget_vectors(units)
-        return _detect(documents, units, settings, report, None)
+                decided = None  # made with vectors
+        made = _detect(documents, units, settings, report, None, decided)
+        snapshot.save(settings.cache_dir, units, "", made)
+        return report
     finally:
         if units:
             units[0].corpus.load_sentence_vectors = None  # the cache is closing
+            units[0].corpus.load_token_vectors = None
         if db is not None:
             db.close()
+
+
+def _pairs_version(settings: RepeatSettings) -> str:
+    """What pair decisions depend on beyond the texts and the model."""
+    return f"{settings.min_words}|{settings.thresholds}|{code_version()}"
 
 
 def _detect(
@@ -103,27 +131,53 @@ def _detect(
     settings: RepeatSettings,
     report: RepeatReport,
     vectors: Vectors | None,
-) -> RepeatReport:
-    """The stages after units; `vectors` None = lexical detection."""
+    last: LastPairs | None,
+) -> snapshot.Decided:
+    """The stages after units, which fill in `report`; `vectors` None =
+    lexical detection. With `last` (the last build's decisions), stages 2
+    and 3 only decide what changed (incremental.py)."""
     thresholds = settings.thresholds
     accepted = {pair: ("exact", 1.0) for pair in exact_pairs([u.key for u in units])}
-    variants = number_variants([u.features.tokens for u in units])
-    candidates = lexical_candidates([u.shingles for u in units], variants=variants)
-    if vectors is not None:
-        matrix = vectors.attach_paragraphs(units)
-        lowest = min(thresholds.paraphrase, thresholds.same_facts)
-        keys = [u.key for u in units]
-        candidates |= semantic_pairs(keys, matrix, lowest, vectors.cache, variants)
+    tokens = [u.features.tokens for u in units]
+    masks = [number_mask(t) for t in tokens]
+    variants = number_variants(tokens, masks)
+    matrix = vectors.attach_paragraphs(units) if vectors is not None else None
+    lowest = min(thresholds.paraphrase, thresholds.same_facts)
+    paths = [d.path for d in documents]
+    digests = incremental.document_digests(units)
+    update = incremental.match(units, paths, digests, last) if last is not None else None
+    if last is not None and update is not None:
+        candidates, known = incremental.candidates(
+            units, last, update, variants, masks, matrix, lowest
+        )
+    else:
+        candidates, known = _candidates(units, variants, matrix, lowest, vectors), {}
     report.candidates = len(candidates)
     scores = Scores(units)
-    decide(candidates, scores, thresholds, accepted)
+    verdicts = decide(candidates, scores, thresholds, accepted, known)
     if vectors is not None:
         layout = Layout(units)
         extend_blocks(accepted, scores, thresholds, layout)
         fill_gaps(accepted, scores, thresholds, layout)
         report.embedded, report.cached = vectors.embedded, vectors.cached
     report.findings = as_findings(strongest_repeats(accepted), units, documents)
-    return report
+    decisions = {pair: verdicts.get(pair) for pair in candidates}
+    return snapshot.Decided(paths, digests, matrix, decisions, _pairs_version(settings))
+
+
+def _candidates(
+    units: list[Unit],
+    variants: np.ndarray,
+    matrix: np.ndarray | None,
+    lowest: float,
+    vectors: Vectors | None,
+) -> set[Pair]:
+    """Stage 2 over all units (candidates.py)."""
+    candidates = lexical_candidates([u.shingles for u in units], variants=variants)
+    if vectors is not None and matrix is not None:
+        keys = [u.key for u in units]
+        candidates |= semantic_pairs(keys, matrix, lowest, vectors.cache, variants)
+    return candidates
 
 
 def _backend(

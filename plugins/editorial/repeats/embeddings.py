@@ -8,13 +8,15 @@ by L2 normalisation, as sentence-transformers does for all-MiniLM-L6-v2.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from editorial.repeats.model_files import MAX_TOKENS, ModelError, ModelFiles, resolve_model, verify
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -110,14 +112,7 @@ class Encoder:
         encodings = self.tokenizer.encode_batch(list(texts))
         ids = [e.ids for e in encodings]
         batches = length_batches([len(i) for i in ids])
-        if self.workers == 1 or len(batches) == 1:
-            results = [self._run(ids, batch) for batch in batches]
-        else:
-            pool = ThreadPoolExecutor(self.workers, thread_name_prefix="editorial-embed")
-            try:
-                results = list(pool.map(lambda batch: self._run(ids, batch), batches))
-            finally:  # on Ctrl-C or an error, drop the batches not started
-                pool.shutdown(wait=True, cancel_futures=True)
+        results = self._map(lambda batch: mean_pool(*self._hidden(ids, batch)), batches)
         self.dimension = results[0].shape[1]
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for batch, vectors in zip(batches, results, strict=True):
@@ -125,8 +120,41 @@ class Encoder:
         self.embedded += len(texts)
         return out
 
-    def _run(self, ids: list[list[int]], batch: list[int]) -> np.ndarray:
-        """The pooled vectors of the texts `batch` indexes (one model call)."""
+    def encode_tokens(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Per text, the unit vectors of its word pieces (tokens.py: no [CLS],
+        [SEP] or punctuation), from the same model call as `encode` before
+        pooling, with the same truncation."""
+        from editorial.repeats.tokens import content_pieces, normalised_rows
+
+        encodings = self.tokenizer.encode_batch(list(texts))
+        ids = [e.ids for e in encodings]
+
+        def pieces(batch: list[int]) -> list[np.ndarray]:
+            hidden, _ = self._hidden(ids, batch)
+            return [normalised_rows(hidden[row, content_pieces(encodings[i].tokens)])
+                    for row, i in enumerate(batch)]  # fmt: skip
+
+        batches = length_batches([len(i) for i in ids])
+        out: list[np.ndarray] = [np.zeros((0, 0), np.float32)] * len(encodings)
+        for batch, rows in zip(batches, self._map(pieces, batches), strict=True):
+            for i, row in zip(batch, rows, strict=True):
+                out[i] = row
+        self.embedded += len(texts)
+        return out
+
+    def _map(self, run: Callable[[list[int]], T], batches: list[list[int]]) -> list[T]:
+        """`run` on every batch, on up to `workers` threads at once, in order."""
+        if self.workers == 1 or len(batches) == 1:
+            return [run(batch) for batch in batches]
+        pool = ThreadPoolExecutor(self.workers, thread_name_prefix="editorial-embed")
+        try:
+            return list(pool.map(run, batches))
+        finally:  # on Ctrl-C or an error, drop the batches not started
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _hidden(self, ids: list[list[int]], batch: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The last hidden state and attention mask of the texts `batch`
+        indexes (one model call)."""
         width = max(len(ids[i]) for i in batch)
         tokens = np.zeros((len(batch), width), dtype=np.int64)
         mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -136,7 +164,7 @@ class Encoder:
         feed = {"input_ids": tokens, "attention_mask": mask}
         if "token_type_ids" in self.input_names:
             feed["token_type_ids"] = np.zeros_like(tokens)
-        return mean_pool(self.session.run(None, feed)[0], mask)
+        return self.session.run(None, feed)[0], mask
 
 
 def length_batches(lengths: Sequence[int]) -> list[list[int]]:

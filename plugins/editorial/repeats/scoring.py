@@ -12,10 +12,15 @@ Scores (all in [0, 1], higher = more alike):
   free) and vice versa; each direction is the word-weighted mean of those best
   matches, and the score is the *smaller* direction: a paraphrase must cover
   every sentence of the other paragraph, not just share its subject.
+* ``tokens``: alignment of the two paragraphs' token vectors, word piece by
+  word piece (tokens.py); computed only for pairs the other rules leave open.
 * ``conflict``: a reason when numbers or names were substituted (see facts.py).
 
 The semantic score of a pair is ``min(paragraph, alignment)``: both the whole
-and every part must agree. Thresholds live in :class:`Thresholds`; how each
+and every part must agree. A semantic candidate that no rule on these scores
+accepts is still a paraphrase when its token alignment reaches its own
+threshold (rewording keeps every word's meaning; same-topic writing does
+not). Thresholds live in :class:`Thresholds`; how each
 was chosen is documented there and printed by `invoke bench.repeats`.
 """
 
@@ -29,6 +34,7 @@ import numpy as np
 from editorial.repeats import facts as facts_mod
 from editorial.repeats.inputs import Thresholds
 from editorial.repeats.lexical import containment, word_ratio, word_ratio_bound
+from editorial.repeats.tokens import token_alignment
 
 if TYPE_CHECKING:
     from editorial.repeats.units import Unit
@@ -71,6 +77,14 @@ class PairScore:
         return alignment(
             a.sentence_vectors, a.sentence_weights, b.sentence_vectors, b.sentence_weights
         )
+
+    @cached_property
+    def tokens(self) -> float | None:
+        """Token alignment (tokens.py); None without token vectors."""
+        a, b = self.a.token_vectors, self.b.token_vectors
+        if a is None or b is None:
+            return None
+        return token_alignment(a, b)
 
     @cached_property
     def conflict(self) -> str | None:
@@ -137,22 +151,42 @@ def classify(score: PairScore, thresholds: Thresholds) -> tuple[str, float] | No
     A pair whose facts conflict is never a repeat. The evidence is read
     cheapest first: the facts only for a pair that would otherwise be
     accepted, the sentence alignment only when the paragraph cosine (its
-    upper bound) reaches a threshold."""
-    verdict = None
+    upper bound) reaches a threshold, the token alignment (a model call)
+    only for such a pair that nothing else accepts and whose facts agree."""
+    verdict = accepted_without_tokens(score, thresholds)
+    if verdict is None and open_for_tokens(score, thresholds):
+        tokens = score.tokens
+        if tokens is not None and tokens >= thresholds.tokens:
+            verdict = "paraphrase", tokens
+    if verdict is None or score.conflict:
+        return None
+    return verdict
+
+
+def open_for_tokens(score: PairScore, thresholds: Thresholds) -> bool:
+    """Whether classify reads the pair's token alignment: a semantic candidate
+    that the other rules do not accept and whose facts do not conflict."""
+    lowest = min(thresholds.paraphrase, thresholds.same_facts)
+    if score.paragraph is None or score.paragraph < lowest:
+        return False
+    return accepted_without_tokens(score, thresholds) is None and not score.conflict
+
+
+def accepted_without_tokens(score: PairScore, thresholds: Thresholds) -> tuple[str, float] | None:
+    """The verdict of the near, paraphrase and same-facts rules, before the
+    fact veto."""
     if _may_be_near(score, thresholds.near):
         lexical = near_score(score)
         if lexical >= thresholds.near:
-            verdict = "near", lexical
+            return "near", lexical
     lowest = min(thresholds.paraphrase, thresholds.same_facts)
-    if verdict is None and score.paragraph is not None and score.paragraph >= lowest:
+    if score.paragraph is not None and score.paragraph >= lowest:
         semantic = score.semantic
         if semantic >= thresholds.paraphrase or (
             semantic >= thresholds.same_facts and score.numbers_agree
         ):
-            verdict = "paraphrase", semantic
-    if verdict is None or score.conflict:
-        return None
-    return verdict
+            return "paraphrase", semantic
+    return None
 
 
 def borderline(score: PairScore, thresholds: Thresholds) -> bool:

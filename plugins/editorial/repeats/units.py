@@ -7,8 +7,8 @@ records; trivial lines such as "Here is why." fall under the minimum).
 Every unit carries its text features (features.py: from the feature cache
 when the text was seen before) and, with the semantic backend, its paragraph
 vector: candidate generation needs them for all. What only a pair decision
-needs (sentences and their vectors, facts with the names of their document)
-is computed on first use: of 10,000 paragraphs, a few hundred
+needs (sentences and their vectors, facts with the names of their document,
+token vectors) is computed on first use: of 10,000 paragraphs, a few hundred
 are ever compared that closely, and computing it for all of them on every
 build was most of the detector's time.
 """
@@ -41,6 +41,8 @@ class Corpus:
         self.units: list[Unit] = []
         # Set by the vectors stage: fills `sentence_vectors` of the units given.
         self.load_sentence_vectors: Callable[[Sequence[Unit]], None] | None = None
+        # Set by tokens.attach_loader: fills `token_vectors` of the units given.
+        self.load_token_vectors: Callable[[Sequence[Unit]], None] | None = None
         self._names: dict[int, frozenset[str]] = {}
 
     @cached_property
@@ -74,8 +76,11 @@ class Unit:
         self.record = record
         self.features = features
         self.corpus = corpus
+        # The sha256 of the paragraph's own text (how the feature cache keys it).
+        self.raw_key = ""  # set by build_units
         self.vector: np.ndarray | None = None  # set by the vectors stage
         self._sentence_vectors: np.ndarray | None = None
+        self._token_vectors: np.ndarray | None = None
 
     def __repr__(self) -> str:
         return f"Unit(doc={self.doc}, position={self.position}, record={self.record!r})"
@@ -139,6 +144,22 @@ class Unit:
         """It has a paragraph vector but its sentence vectors are not loaded yet."""
         return self.vector is not None and self._sentence_vectors is None
 
+    @property
+    def token_vectors(self) -> np.ndarray | None:
+        """One unit row per word piece (tokens.py); loaded on first use. None
+        without paragraph vectors or an encoder that gives token vectors."""
+        if self.needs_token_vectors and self.corpus.load_token_vectors is not None:
+            self.corpus.load_token_vectors([self])
+        return self._token_vectors
+
+    @token_vectors.setter
+    def token_vectors(self, value: np.ndarray | None) -> None:
+        self._token_vectors = value
+
+    @property
+    def needs_token_vectors(self) -> bool:
+        return self.vector is not None and self._token_vectors is None
+
 
 def heading_like(text: str) -> bool:
     """A heading written as a paragraph ("THOMAS PAINE, TO THE CITIZENS OF THE
@@ -166,20 +187,24 @@ def build_units(
                 continue
             placed.append((d, position, record))
             position += 1
+    keys = [text_key(r.text) for _, _, r in placed]
     corpus.units = [
         Unit(d, position, record, features, corpus)
         for (d, position, record), features in zip(
-            placed, _features([r.text for _, _, r in placed], cache), strict=True
+            placed, _features([r.text for _, _, r in placed], keys, cache), strict=True
         )
     ]
+    for unit, key in zip(corpus.units, keys, strict=True):
+        unit.raw_key = key
     return corpus.units
 
 
-def _features(texts: list[str], cache: FeatureCache | None) -> list[TextFeatures]:
+def _features(
+    texts: list[str], keys: list[str], cache: FeatureCache | None
+) -> list[TextFeatures]:
     if cache is None or not cache.usable:
         # Nowhere to keep facts: leave them to the few units that need them.
         return [text_features(t, with_facts=False) for t in texts]
-    keys = [text_key(t) for t in texts]
     found = cache.get_many(keys)
     fresh: dict[str, TextFeatures] = {}
     for key, text in zip(keys, texts, strict=True):

@@ -37,8 +37,14 @@ class Vectors:
     """The units' vectors for one build: from the embedding cache, the
     missing ones from the model (whose failures become EmbeddingFailed)."""
 
-    def __init__(self, encode: Encoder, model_id: str, db: sqlite3.Connection | None) -> None:
-        self.cache = EmbeddingCache(db, model_id)
+    def __init__(
+        self,
+        encode: Encoder,
+        model_id: str,
+        db: sqlite3.Connection | None,
+        known: dict[str, np.ndarray] | None = None,
+    ) -> None:
+        self.cache = EmbeddingCache(db, model_id, known)
         self._encode = encode
 
     @property

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from editorial.findings import ERROR, INFO, RULE_REPEATED_PARAGRAPH, WARNING, Diagnostic
-from editorial.rules.article import Article
+from editorial.rules.article import MARKDOWN, Article
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class Rule:
     hint: str
     check: ArticleCheck | None = None
     site_check: SiteCheck | None = None
+    # Rules on Markdown syntax skip reStructuredText articles (docs/checks.md).
+    markdown_only: bool = False
 
     def diagnostic(self, file: str, line: int, message: str) -> Diagnostic:
         return Diagnostic(file, line, self.id, self.severity, message, self.hint)
@@ -83,15 +85,15 @@ def _catalogue() -> tuple[Rule, ...]:
         Rule("image-alt-missing", WARNING,
              "an image without alt text (screen readers have nothing to say)",
              "describe the image between the brackets: ![what it shows](...)",
-             markup.images_without_alt),
+             markup.images_without_alt, markdown_only=True),
         Rule("insecure-link", WARNING,
              "an external link with a bare http:// address",
              "use https:// (most sites serve it; check the page still opens)",
-             markup.insecure_links),
+             markup.insecure_links, markdown_only=True),
         Rule("heading-level-skipped", WARNING,
              "a heading more than one level below the one before it (the title is level 1)",
              "use the next level down: ## after the title, ### inside a ## section",
-             markup.skipped_heading_levels),
+             markup.skipped_heading_levels, markdown_only=True),
         Rule("entity-unmentioned", INFO,
              "a registry entity that no article mentions (checked when the whole site is)",
              "mention it in an article, or remove it from the registry",
@@ -124,6 +126,8 @@ def run_rules(
     for rule in enabled_rules(disabled):
         if rule.check is not None:
             for article in articles:
+                if rule.markdown_only and article.markup != MARKDOWN:
+                    continue
                 found += [rule.diagnostic(article.display, line, message)
                           for line, message in rule.check(article, context)]  # fmt: skip
         elif rule.site_check is not None and site_wide:
@@ -136,7 +140,8 @@ def describe_rules() -> str:
     """The catalogue as `invoke check --rules` prints it."""
     width = max(len(rule.id) for rule in RULES)
     return "\n".join(
-        f"{rule.id:<{width}}  {rule.severity:<7}  {rule.explanation}\n"
+        f"{rule.id:<{width}}  {rule.severity:<7}  {rule.explanation}"
+        f"{' (Markdown articles only)' if rule.markdown_only else ''}\n"
         f"{'':<{width}}           fix: {rule.hint}"
         for rule in RULES
     )

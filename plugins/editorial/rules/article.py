@@ -12,23 +12,34 @@ from pathlib import Path
 from dateutil import parser as date_parser
 
 from editorial.lint import metadata_lines
+from editorial.paragraphs import ParagraphRecord
 
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
+MARKDOWN, RST = "markdown", "rst"
+
+
 @dataclass
 class Article:
-    """One Markdown source: `path` on disk, `display` as messages show it."""
+    """One article's source: `path` on disk, `display` as messages show it.
+
+    A Markdown article's metadata is read from its text; a reStructuredText
+    article comes with its docinfo fields as `meta` (`restructuredtext.py`)
+    and its paragraph records."""
 
     path: Path
     display: str
     text: str
     content_root: Path
-    meta: dict[str, tuple[int, str]] = field(init=False)
+    meta: dict[str, tuple[int, str]] = field(default_factory=dict)
+    markup: str = MARKDOWN
+    paragraphs: tuple[ParagraphRecord, ...] | None = None  # known when read already
 
     def __post_init__(self) -> None:
-        self.meta = metadata_lines(self.text)
+        if self.markup == MARKDOWN:
+            self.meta = metadata_lines(self.text)
 
     def value(self, key: str) -> str:
         return self.meta.get(key, (0, ""))[1].strip()

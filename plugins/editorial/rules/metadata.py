@@ -60,11 +60,13 @@ def acknowledged_missing(article: Article, context: Context) -> Iterator[tuple[i
         return  # lint.py reports it as an error
     if not wanted:
         return
-    from editorial.sources import parse_article
+    if article.paragraphs is not None:
+        count = len(article.paragraphs)
+    else:
+        from editorial.sources import parse_article
 
-    count = len(
-        parse_article(article.text, article.display, _markdown(context)).document.paragraphs
-    )
+        markdown = _markdown(context)
+        count = len(parse_article(article.text, article.display, markdown).document.paragraphs)
     beyond = sorted(n for n in wanted if n > count)
     if beyond:
         shown = ", ".join(str(n) for n in beyond[:5]) + (", ..." if len(beyond) > 5 else "")
