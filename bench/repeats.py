@@ -13,7 +13,9 @@ A script, not a timed test. It prints, for the detector as configured
    reworded paragraphs pooled), precision per reported kind, hard negatives flagged;
 5. false alarms per 100 articles on real writing never spun (Paine), within-
    and cross-article separately, with the flagged pairs listed;
-6. timing: per article, and embedding throughput cold and with a warm cache.
+6. timing: per article with a warm cache; the cold cost (bench/repeats_cold.py,
+   in a process of its own): end to end from an empty cache with peak memory,
+   beside the encoder's and raw onnxruntime's throughput on the same texts.
 
 Reproduce: ``invoke bench.repeats`` (or ``python -m bench.repeats`` from the
 project root); the corpora come from ``../shared/benchmarks/`` and each part

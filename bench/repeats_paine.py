@@ -1,20 +1,22 @@
 """Parts 5 and 6 of the repeats benchmark: false alarms per 100 articles on
 real writing never spun (Paine), within- and cross-article separately with the
-flagged pairs listed, then the detector's timing on the same articles."""
+flagged pairs listed, then the detector's timing on the same articles and
+its cold cost (bench/repeats_cold.py)."""
 
 from __future__ import annotations
 
-import tempfile
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from bench import ROOT
 from bench.repeats_articles import read_markdown_folder
 from bench.repeats_output import write_line
 from editorial.findings import Finding
-from editorial.repeats.detect import Document, RepeatReport, RepeatSettings, detect_repeats
+from editorial.repeats.detect import Document, RepeatSettings, detect_repeats
 
 # (file, paragraph ordinal) -> paragraph text, to show what was flagged.
 ParagraphTexts = dict[tuple[str, int], str]
@@ -51,7 +53,7 @@ def report_paine(out: TextIO, folder: Path, settings: RepeatSettings, cold_artic
         f"(warm; {report.candidates} candidate pairs scored)",
     )
     if cold_articles:
-        _print_cold_timing(out, docs[:cold_articles], settings)
+        _print_cold_timing(out, folder, cold_articles)
 
 
 def count_kinds(findings: Sequence[Finding]) -> str:
@@ -117,26 +119,13 @@ def _print_flagged_texts(out: TextIO, finding: Finding, texts: ParagraphTexts) -
     write_line(out, f"      earlier: {earlier[:110]}")
 
 
-def _print_cold_timing(out: TextIO, subset: list[Document], settings: RepeatSettings) -> None:
-    """The first articles embedded from an empty cache, then again from it."""
-    with tempfile.TemporaryDirectory() as tmp:
-        cold_settings = replace(settings, cache_dir=tmp)
-        runs: list[tuple[str, float, RepeatReport]] = []
-        for label in ("cold cache", "warm cache"):
-            t = time.perf_counter()
-            r = detect_repeats(subset, cold_settings)
-            runs.append((label, time.perf_counter() - t, r))
-    for label, seconds, r in runs:
-        rate = (
-            f"{r.units / seconds:.1f} paragraphs/s end to end; embedding "
-            f"{r.embedded / seconds:.1f} texts/s ({r.embedded} paragraphs and sentences "
-            "embedded)"
-            if r.embedded
-            else f"{r.units / seconds:.0f} paragraphs/s end to end; nothing embedded"
-        )
-        write_line(
-            out,
-            f"first {len(subset)} articles, {label}: {seconds:.1f} s = "
-            f"{1000 * seconds / len(subset):.0f} ms per article; "
-            f"{r.units} paragraphs, {r.cached} texts from cache; {rate}",
-        )
+def _print_cold_timing(out: TextIO, folder: Path, articles: int) -> None:
+    """The cold cost (bench/repeats_cold.py), in a process of its own so that
+    its peak memory is its own."""
+    command = [sys.executable, "-m", "bench.repeats_cold", "--paine-dir", str(folder),
+               "--articles", str(articles)]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    for line in result.stdout.splitlines():
+        write_line(out, line)
+    if result.returncode:
+        write_line(out, f"cold-cost part failed: {result.stderr.strip().splitlines()[-1:]}")

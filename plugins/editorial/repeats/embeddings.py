@@ -8,22 +8,42 @@ by L2 normalisation, as sentence-transformers does for all-MiniLM-L6-v2.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from editorial.repeats.model_files import MAX_TOKENS, ModelError, ModelFiles, resolve_model, verify
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
     import onnxruntime
     import tokenizers
 
-# Texts per model call, after sorting by length. Small batches run faster on
-# onnxruntime's CPU kernels here: on 2 cores, 600 Paine paragraphs (~100
-# words) embed at 53-57 texts/s in batches of 1-8 against 47 at 32, and
-# sentences (~35 words) at 156-160 against 129.
+# How texts are batched, after sorting by token count (bucketing by length, so
+# little of a batch is padding): up to BATCH_TOKENS padded tokens and at most
+# BATCH_SIZE texts per model call. Small batches run best on onnxruntime's CPU
+# kernels here: per CPU-second, 4-8 paragraphs a call beat 16-32, and a
+# 512-token budget (4 paragraphs of ~120 tokens, 8 sentences) came first.
+BATCH_TOKENS = 512
 BATCH_SIZE = 8
+
+# At most this many model calls run at once, one per CPU, each on its own core
+# (onnxruntime releases the GIL); the session itself runs each call on one
+# thread. Two calls on one thread each embed ~1.5x as many texts per CPU-second
+# as one call spread over two intra-op threads, which spend a third of their
+# time spinning and synchronising on these small int8 matrix products.
+MAX_WORKERS = 4
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity, else the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 class Encoder:
@@ -34,11 +54,11 @@ class Encoder:
     are all in the embedding cache never pays for them.
     """
 
-    def __init__(self, files: ModelFiles, threads: int | None = None) -> None:
+    def __init__(self, files: ModelFiles, workers: int | None = None) -> None:
         verify(files)
         self.files = files
         self.model_id = files.model_id
-        self.threads = threads
+        self.workers = max(1, workers or min(available_cpus(), MAX_WORKERS))
         self.dimension: int | None = None
         self.embedded = 0  # texts run through the model (not served from a cache)
         self._tokenizer = None
@@ -60,7 +80,7 @@ class Encoder:
             tokenizer.no_padding()
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
             options = ort.SessionOptions()
-            options.intra_op_num_threads = self.threads or min(os.cpu_count() or 1, 4)
+            options.intra_op_num_threads = 1  # parallel calls instead (MAX_WORKERS)
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
             session = ort.InferenceSession(
@@ -83,61 +103,85 @@ class Encoder:
             self._load()
         return self._session
 
-    def encode(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One L2-normalised row per text, in order. Batches run on up to
+        `workers` threads at once. A text's vector does not depend on its batch
+        or the number of workers (beyond float rounding, cosine > 0.99999)."""
         if not texts:
             return np.zeros((0, self.dimension or 0), dtype=np.float32)
         encodings = self.tokenizer.encode_batch(list(texts))
-        lengths = np.array([len(e.ids) for e in encodings])
-        order = np.argsort(lengths, kind="stable")  # similar lengths share a batch: less padding
-        out: np.ndarray | None = None
-        for start in range(0, len(order), batch_size):
-            index = order[start : start + batch_size]
-            width = int(lengths[index].max())
-            ids = np.zeros((len(index), width), dtype=np.int64)
-            mask = np.zeros((len(index), width), dtype=np.int64)
-            for row, i in enumerate(index):
-                n = lengths[i]
-                ids[row, :n] = encodings[i].ids
-                mask[row, :n] = 1
-            feed = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self.input_names:
-                feed["token_type_ids"] = np.zeros_like(ids)
-            hidden = self.session.run(None, feed)[0]
-            vectors = mean_pool(hidden, mask)
-            if out is None:
-                out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-                self.dimension = vectors.shape[1]
-            out[index] = vectors
+        ids = [e.ids for e in encodings]
+        batches = length_batches([len(i) for i in ids])
+        results = self._map(lambda batch: mean_pool(*self._hidden(ids, batch)), batches)
+        self.dimension = results[0].shape[1]
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for batch, vectors in zip(batches, results, strict=True):
+            out[batch] = vectors
         self.embedded += len(texts)
         return out
 
-    def encode_tokens(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> list[np.ndarray]:
+    def encode_tokens(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Per text, the unit vectors of its word pieces (tokens.py: no [CLS],
         [SEP] or punctuation), from the same model call as `encode` before
         pooling, with the same truncation."""
         from editorial.repeats.tokens import content_pieces, normalised_rows
 
         encodings = self.tokenizer.encode_batch(list(texts))
-        lengths = np.array([len(e.ids) for e in encodings])
-        order = np.argsort(lengths, kind="stable")
+        ids = [e.ids for e in encodings]
+
+        def pieces(batch: list[int]) -> list[np.ndarray]:
+            hidden, _ = self._hidden(ids, batch)
+            return [normalised_rows(hidden[row, content_pieces(encodings[i].tokens)])
+                    for row, i in enumerate(batch)]  # fmt: skip
+
+        batches = length_batches([len(i) for i in ids])
         out: list[np.ndarray] = [np.zeros((0, 0), np.float32)] * len(encodings)
-        for start in range(0, len(order), batch_size):
-            index = order[start : start + batch_size]
-            width = int(lengths[index].max())
-            ids = np.zeros((len(index), width), dtype=np.int64)
-            mask = np.zeros((len(index), width), dtype=np.int64)
-            for row, i in enumerate(index):
-                ids[row, : lengths[i]] = encodings[i].ids
-                mask[row, : lengths[i]] = 1
-            feed = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self.input_names:
-                feed["token_type_ids"] = np.zeros_like(ids)
-            hidden = self.session.run(None, feed)[0]
-            for row, i in enumerate(index):
-                keep = content_pieces(encodings[i].tokens)
-                out[i] = normalised_rows(hidden[row, keep])
+        for batch, rows in zip(batches, self._map(pieces, batches), strict=True):
+            for i, row in zip(batch, rows, strict=True):
+                out[i] = row
         self.embedded += len(texts)
         return out
+
+    def _map(self, run: Callable[[list[int]], T], batches: list[list[int]]) -> list[T]:
+        """`run` on every batch, on up to `workers` threads at once, in order."""
+        if self.workers == 1 or len(batches) == 1:
+            return [run(batch) for batch in batches]
+        pool = ThreadPoolExecutor(self.workers, thread_name_prefix="editorial-embed")
+        try:
+            return list(pool.map(run, batches))
+        finally:  # on Ctrl-C or an error, drop the batches not started
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _hidden(self, ids: list[list[int]], batch: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The last hidden state and attention mask of the texts `batch`
+        indexes (one model call)."""
+        width = max(len(ids[i]) for i in batch)
+        tokens = np.zeros((len(batch), width), dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, i in enumerate(batch):
+            tokens[row, : len(ids[i])] = ids[i]
+            mask[row, : len(ids[i])] = 1
+        feed = {"input_ids": tokens, "attention_mask": mask}
+        if "token_type_ids" in self.input_names:
+            feed["token_type_ids"] = np.zeros_like(tokens)
+        return self.session.run(None, feed)[0], mask
+
+
+def length_batches(lengths: Sequence[int]) -> list[list[int]]:
+    """Indexes of texts grouped into model calls: sorted by token count, each
+    batch at most BATCH_SIZE texts and BATCH_TOKENS padded tokens (one text
+    longer than that goes alone), longest first so the last calls are short."""
+    order = sorted(range(len(lengths)), key=lengths.__getitem__, reverse=True)
+    batches: list[list[int]] = []
+    for i in order:
+        batch = batches[-1] if batches else None
+        # Sorted longest first: the batch's first text sets its padded width.
+        width = lengths[batch[0]] if batch else 0
+        if batch and len(batch) < BATCH_SIZE and width * (len(batch) + 1) <= BATCH_TOKENS:
+            batch.append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ so they are loaded, or embedded, when a pair first asks for them (see
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable, Sequence
 
@@ -27,8 +28,9 @@ class EmbeddingFailed(RuntimeError):
     """The model loaded but could not embed (the detector falls back to lexical)."""
 
 
-# Texts embedded at once before a progress line (a first build of a big site).
-PROGRESS_CHUNK = 512
+# A longer list is embedded in chunks of this many texts, each counted on a
+# progress meter (a first build of a big site): a bar or a line now and then.
+PROGRESS_CHUNK = 128
 
 
 class Vectors:
@@ -55,16 +57,23 @@ class Vectors:
         """Texts served from the cache."""
         return self.cache.hits
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """The texts' vectors; a long list in chunks, each reported (progress.py)."""
+    def encode(self, texts: list[str], what: str = "paragraphs") -> np.ndarray:
+        """The texts' vectors; a long list in chunks of similar length, each
+        counted on a progress meter (progress.py)."""
         if len(texts) <= PROGRESS_CHUNK:
             return self._encode_chunk(texts)
-        parts = []
-        for start in range(0, len(texts), PROGRESS_CHUNK):
-            parts.append(self._encode_chunk(texts[start : start + PROGRESS_CHUNK]))
-            done = min(start + PROGRESS_CHUNK, len(texts))
-            progress.logger.info("editorial: embedded %d of %d new paragraphs", done, len(texts))
-        return np.concatenate(parts)
+        # By length, so each chunk's batches are as little padding as the whole list's.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: np.ndarray | None = None
+        with progress.meter(len(texts), what) as meter:
+            for start in range(0, len(order), PROGRESS_CHUNK):
+                index = order[start : start + PROGRESS_CHUNK]
+                vectors = self._encode_chunk([texts[i] for i in index])
+                if out is None:
+                    out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
+                out[index] = vectors
+                meter.update(len(index))
+        return out
 
     def _encode_chunk(self, texts: list[str]) -> np.ndarray:
         try:
@@ -93,7 +102,8 @@ class Vectors:
             if len(unit.sentences) > 1:
                 texts.extend(normalise(s) for s in unit.sentences)
             spans.append((start, len(texts)))
-        vectors = self.cache.embed(texts, self.encode) if texts else None
+        encode = functools.partial(self.encode, what="sentences")
+        vectors = self.cache.embed(texts, encode) if texts else None
         for unit, (start, end) in zip(wanted, spans, strict=True):
             unit.sentence_vectors = vectors[start:end] if end > start else unit.vector[None, :]
 
