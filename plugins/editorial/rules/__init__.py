@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from editorial.findings import ERROR, INFO, RULE_REPEATED_PARAGRAPH, WARNING, Diagnostic
-from editorial.rules.article import MARKDOWN, Article
+from editorial.rules.article import MARKDOWN, Article, in_markup
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,14 @@ class Rule:
     # Rules on Markdown syntax skip reStructuredText articles (docs/checks.md).
     markdown_only: bool = False
 
-    def diagnostic(self, file: str, line: int, message: str) -> Diagnostic:
-        return Diagnostic(file, line, self.id, self.severity, message, self.hint)
+    def diagnostic(
+        self, file: str, line: int, message: str, markup: str = MARKDOWN
+    ) -> Diagnostic:
+        """A finding in `file`; fields named as the article's `markup` writes them."""
+        return Diagnostic(
+            file, line, self.id, self.severity, in_markup(message, markup),
+            in_markup(self.hint, markup),
+        )  # fmt: skip
 
 
 def _catalogue() -> tuple[Rule, ...]:
@@ -128,7 +134,7 @@ def run_rules(
             for article in articles:
                 if rule.markdown_only and article.markup != MARKDOWN:
                     continue
-                found += [rule.diagnostic(article.display, line, message)
+                found += [rule.diagnostic(article.display, line, message, article.markup)
                           for line, message in rule.check(article, context)]  # fmt: skip
         elif rule.site_check is not None and site_wide:
             found += [rule.diagnostic(file, line, message)
