@@ -170,6 +170,22 @@ def test_a_snapshot_of_another_model_or_other_code_is_ignored(tmp_path, built, m
     assert snapshot.load(directory, "bag-of-words").vectors
 
 
+def test_lexical_detection_keeps_its_own_snapshot(tmp_path, built):
+    """A site with an article over the paragraph limit runs a semantic and a
+    lexical detection in every build: neither may replace the other's
+    snapshot, or no rebuild would ever be served by one."""
+    documents = corpus()
+    directory = Path(_warm(built, tmp_path).cache_dir)
+    model_id = embeddings.load_encoder(model_files.PACKAGED).model_id
+    lexical = RepeatSettings(cache_dir=str(directory), semantic=False)
+    detect_repeats(documents, lexical)
+    assert snapshot.load(directory, model_id).vectors  # the semantic one is still there
+    assert snapshot.load(directory, "").pairs is not None
+    again = detect_repeats(documents, RepeatSettings(cache_dir=str(directory)))
+    assert _as_tuples(again.findings) == built[1] and again.embedded == 0
+    assert snapshot.load(directory, "").pairs is not None  # and the lexical one too
+
+
 @pytest.mark.parametrize(
     "damage",
     [

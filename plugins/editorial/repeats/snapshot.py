@@ -6,8 +6,9 @@ detector runs again over every paragraph. The feature and embedding caches
 (cache.py) serve each unchanged paragraph, but by one sqlite row per text:
 on 10,000 paragraphs, reading them was the largest part of a rebuild's
 detection after loading the model. The snapshot, ``units.npy`` beside the
-cache database, holds the same values as a few arrays (numpy's ``.npy``
-format one after another, no pickles), and the caches are preloaded with it
+cache database (``units-lexical.npy`` for lexical detection), holds the
+same values as a few arrays (numpy's ``.npy`` format one after another, no
+pickles), and the caches are preloaded with it
 (``FeatureCache(known=...)``, ``EmbeddingCache(known=...)``): a text the
 snapshot lacks is read from, or added to, the caches as before, so the
 snapshot changes how the values are read, never what they are.
@@ -37,6 +38,16 @@ from editorial.repeats.incremental import LastPairs
 from editorial.repeats.units import Unit
 
 FILENAME = "units.npy"  # beside the cache database (database.py)
+# Lexical detection keeps its own: a site with an article over the paragraph
+# limit runs both detections in every build (site._capped_review), and one
+# file would make each replace the other's, so that neither ever served a
+# rebuild.
+LEXICAL_FILENAME = "units-lexical.npy"
+
+
+def path_for(directory: str | Path, model_id: str) -> Path:
+    """The snapshot file of detection with `model_id` ("" = lexical)."""
+    return Path(directory) / (FILENAME if model_id else LEXICAL_FILENAME)
 # The file: the version (below), then these arrays, each in numpy's .npy format.
 _ARRAYS = (
     "raw_keys", "keys", "shingle_sizes", "shingles", "string_sizes", "strings", "has_facts",
@@ -79,7 +90,7 @@ def load(directory: str | Path | None, model_id: str) -> LastBuild:
     if directory is None:
         return LastBuild()
     try:
-        with open(Path(directory) / FILENAME, "rb") as stream:
+        with open(path_for(directory, model_id), "rb") as stream:
             if str(np.load(stream, allow_pickle=False)) != version(model_id):
                 return LastBuild()
             return _unpack({name: np.load(stream, allow_pickle=False) for name in _ARRAYS})
@@ -108,8 +119,8 @@ def save(
     vectors with `model_id`, and the decisions."""
     if directory is None:
         return
-    path = Path(directory) / FILENAME
-    temporary = path.with_name(f"{FILENAME}.{os.getpid()}.tmp")
+    path = path_for(directory, model_id)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with open(temporary, "wb") as stream:
             arrays = _pack(units, decided)
