@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from editorial import progress, project, site
 from editorial import settings as plugin_settings
@@ -33,6 +33,9 @@ from editorial.rules import RULES, Context, describe_rules, run_rules
 from editorial.rules.article import RST, Article
 from editorial.rules.links import missing_targets
 from editorial.sources import parse_article, parse_rst, read_source
+
+if TYPE_CHECKING:
+    from markdown import Markdown
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -105,21 +108,12 @@ def run_check(
     reader = _RstReaders(settings)
     for path, content_root in files:
         display = project.display_path(path, display_root)
-        text = read_source(path, display)
-        if isinstance(text, InputError):
-            errors.append(text)
+        source, article, problems = _read_article(
+            path, display, content_root, reader, md if compare else None
+        )
+        errors.extend(problems)
+        if article is None:
             continue
-        if project.is_rst(path):
-            read = _read_rst(path, display, text, content_root, reader.get())
-            if isinstance(read, list):
-                errors.extend(read)
-                continue
-            source, article, problems = read
-            errors.extend(problems)
-        else:
-            errors.extend(lint_article(path, display, text, content_root))
-            source = parse_article(text, display, md) if compare else None
-            article = Article(path, display, text, content_root)
         if compare:
             sources.append(source)
         articles.append(article)
@@ -147,6 +141,23 @@ class _RstReaders:
 
             self.reader = ParagraphRstReader(self.settings)
         return self.reader
+
+
+def _read_article(
+    path: Path, display: str, content_root: Path, rst: _RstReaders, md: Markdown | None
+) -> tuple[site.Source | None, Article | None, list[InputError]]:
+    """One article file as the check reads it: its source for the repeats
+    (for Markdown, only when `md` is given to convert it), its `Article` for
+    the rules (None when the file could not be read), and its lint errors."""
+    text = read_source(path, display)
+    if isinstance(text, InputError):
+        return None, None, [text]
+    if project.is_rst(path):
+        read = _read_rst(path, display, text, content_root, rst.get())
+        return (None, None, read) if isinstance(read, list) else read
+    errors = lint_article(path, display, text, content_root)
+    source = parse_article(text, display, md) if md is not None else None
+    return source, Article(path, display, text, content_root), errors
 
 
 def _read_rst(
@@ -258,20 +269,10 @@ def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
     reader = _RstReaders(settings)
     for path in project.article_files([content_root]):
         display = project.display_path(path, root)
-        text = read_source(path, display)
-        if isinstance(text, InputError):
-            errors.append(text)
+        _, article, problems = _read_article(path, display, content_root, reader, None)
+        errors.extend(problems)
+        if article is None:
             continue
-        if project.is_rst(path):
-            read = _read_rst(path, display, text, content_root, reader.get())
-            if isinstance(read, list):
-                errors.extend(read)
-                continue
-            _, article, problems = read
-            errors.extend(problems)
-        else:
-            errors.extend(lint_article(path, display, text, content_root))
-            article = Article(path, display, text, content_root)
         if drafts_written or not article.is_draft:
             errors.extend(InputError(display, line, f"{message}; {rule_hint}")
                           for line, message in missing_targets(article))  # fmt: skip
