@@ -3,27 +3,9 @@
 import io
 import json
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 from editorial.commands.check import check
-
-ROOT = Path(__file__).resolve().parents[1]
-
-# Two paragraphs long enough to be compared, and unrelated to each other.
-PARA_A = (
-    "The regulator published its annual transparency report on Tuesday, listing "
-    "every takedown order it sent to the large platforms during the year."
-)
-PARA_B = (
-    "Civil society groups asked the ministry to publish the draft rules for "
-    "consultation before they are notified, citing the impact on journalists."
-)
-PARA_C = (
-    "Small businesses that sell online will need to keep records of their "
-    "advertising for seven years under the proposed amendment."
-)
+from tests.support import PARA_A, PARA_B, PARA_C, ROOT, invoke_check
 
 
 def article(title: str, date: str, *paragraphs: str, extra: str = "") -> str:
@@ -32,13 +14,6 @@ def article(title: str, date: str, *paragraphs: str, extra: str = "") -> str:
     return (
         f"Title: {title}\nDate: {date}\nCategory: Tests\nTags: testing\nSummary: A test.\n"
         f"{extra}\n" + "\n\n".join(paragraphs) + "\n"
-    )
-
-
-def invoke_check(*args: str) -> subprocess.CompletedProcess:
-    """`invoke check ARGS` as a person types it, from the project root."""
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "check", *args], cwd=ROOT, capture_output=True, text=True
     )
 
 

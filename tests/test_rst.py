@@ -3,29 +3,14 @@ paragraphs with their source lines, read by Pelican's own reader."""
 
 import io
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from editorial.commands.build import build
-from tests.support import ROOT, copy_project
+from tests.support import PARA_A, PARA_B, PARA_C, copy_project, invoke_check
 
-# Long enough to be compared, and unrelated to each other.
-PARA_A = (
-    "The regulator published its annual transparency report on Tuesday, listing "
-    "every takedown order it sent to the large platforms during the year."
-)
-PARA_B = (
-    "Civil society groups asked the ministry to publish the draft rules for "
-    "consultation before they are notified, citing the impact on journalists."
-)
-PARA_C = (
-    "Small businesses that sell online will need to keep records of their "
-    "advertising for seven years under the proposed amendment."
-)
 # Names an entity of the project's registry (content/entities.yml).
 PARA_ENTITY = (
     "Nick Clegg told the committee that the company would publish its own "
@@ -57,13 +42,6 @@ def wrapped(paragraph: str) -> str:
 def line_of(path: Path, start: str) -> int:
     lines = path.read_text().splitlines()
     return next(n for n, line in enumerate(lines, 1) if line.startswith(start))
-
-
-def invoke_check(*args: str) -> subprocess.CompletedProcess:
-    """`invoke check ARGS` as a person types it, from the project root."""
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "check", *args], cwd=ROOT, capture_output=True, text=True
-    )
 
 
 def test_check_reports_an_rst_paragraph_repeating_a_markdown_one(tmp_path):
