@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from editorial.repeats.database import claim, select_in
+from editorial.repeats.cache import TokenCache
 from editorial.repeats.vectors import EmbeddingFailed
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def attach_loader(
     encode_tokens = token_encoder(encode)
     if not units or encode_tokens is None:
         return
-    cache = TokenCache(db, getattr(encoder, "model_id", ""))
+    cache = TokenCache(db, f"{getattr(encoder, 'model_id', '')}|{TOKENS_VERSION}")
 
     def load(wanted: Sequence[Unit]) -> None:
         missing = [u for u in wanted if u.needs_token_vectors]
@@ -111,55 +111,6 @@ def stored(matrix: np.ndarray) -> np.ndarray:
     """`matrix` as the cache keeps it (float16), back in float32: a fresh
     matrix is rounded the same way, so a cold build decides as a warm one."""
     return matrix.astype(np.float16).astype(np.float32)
-
-
-class TokenCache:
-    """Token matrices by (model id, text key), float16, in the detector's
-    sqlite file (table ``tokens``): a rebuild after an edit does not run the
-    model again for the pairs it decided before (on the Paine works, 606
-    paragraphs of 9,750, about 40 MB). Rows of another model or of another
-    TOKENS_VERSION are deleted when the table is opened for a new one."""
-
-    def __init__(self, db: sqlite3.Connection | None, model_id: str) -> None:
-        self.owner = f"{model_id}|{TOKENS_VERSION}"
-        self._db = db
-        if db is None:
-            return
-        try:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS tokens (owner TEXT NOT NULL, text TEXT NOT NULL, "
-                "dim INTEGER NOT NULL, vectors BLOB NOT NULL, PRIMARY KEY (owner, text))"
-            )
-            claim(db, "tokens", self.owner, "DELETE FROM tokens WHERE owner != ?")
-        except sqlite3.Error:
-            self._db = None
-
-    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        if self._db is None or not keys:
-            return found
-        query = "SELECT text, dim, vectors FROM tokens WHERE owner=? AND text IN ({})"
-        try:
-            for key, dim, blob in select_in(self._db, query, list(dict.fromkeys(keys)), self.owner):
-                flat = np.frombuffer(blob, dtype=np.float16)
-                if dim and flat.size % dim == 0:
-                    found[key] = flat.reshape(-1, dim).astype(np.float32)
-        except sqlite3.Error:
-            pass
-        return found
-
-    def put_many(self, items: dict[str, np.ndarray]) -> None:
-        if self._db is None or not items:
-            return
-        rows = [
-            (self.owner, k, int(m.shape[1]) if m.ndim == 2 else 0, m.astype(np.float16).tobytes())
-            for k, m in items.items()
-        ]
-        try:
-            self._db.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?, ?)", rows)
-            self._db.commit()
-        except sqlite3.Error:
-            pass
 
 
 def prefetch(pairs: Sequence[tuple[int, int]], scores: Scores, thresholds: Thresholds) -> None:
