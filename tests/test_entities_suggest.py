@@ -11,10 +11,18 @@ from support import copy_project
 from editorial.commands import entities as entities_cmd
 from editorial.entities.matcher import Matcher
 from editorial.entities.registry import load_registry, parse_registry
-from editorial.entities.suggest import format_suggestions, suggest
+from editorial.entities.suggest import format_suggestions, html_texts, markdown_texts
+from editorial.entities.suggest import suggest as suggest_in_texts
+from editorial.project import make_markdown
 
 DATA = Path(__file__).parent / "data" / "entities"
 MATCHER = Matcher(load_registry(DATA / "registry.yml"))
+
+
+def suggest(documents, matcher):
+    """Suggestions for (path, Markdown source) documents."""
+    md = make_markdown()
+    return suggest_in_texts([(p, markdown_texts(s, md)) for p, s in documents], matcher)
 
 
 def test_finds_names_missing_from_the_registry():
@@ -86,3 +94,36 @@ def test_command_names_a_file_it_cannot_read_and_goes_on(tmp_path):
     assert "content/2024/latin1.md:4: error: not valid UTF-8" in err.getvalue()
     assert "Traceback" not in err.getvalue()
     assert "Names in" in out.getvalue()
+
+
+def test_html_text_outside_headings_links_and_code():
+    html = (
+        "<h2>Heading Name</h2><p>The Zorblax Commission met "
+        '<a href="x">Linked Name</a> and <code>Code Name</code>.</p>'
+        "<!-- Comment Name --><pre>Block Name</pre><p>Zorblax Commission again.</p>"
+    )
+    names = {s.name for s in suggest_in_texts([("a.rst", html_texts(html))], MATCHER)}
+    assert "Zorblax Commission" in names
+    assert not {"Heading Name", "Linked Name", "Code Name", "Comment Name", "Block Name"} & names
+
+
+def test_command_reads_rst_articles_and_names_a_broken_one(tmp_path):
+    project = copy_project(tmp_path / "project")
+    content = project / "content" / "2024"
+    (content / "new.rst").write_text(
+        "New\n###\n\n:date: 2024-12-01\n\nThe Quillan Authority fined Meta, and the "
+        "Quillan Authority will fine `Quillan Link <https://x>`_ again.\n\n"
+        "Quillan Heading\n===============\n\nIt said so.\n",
+        encoding="utf-8",
+    )
+    (content / "broken.rst").write_text(
+        "Broken\n######\n\n:date: 2024-12-01\n\nMore `unclosed markup here.\n", encoding="utf-8"
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert entities_cmd.run(project, do_suggest=True, out=out, err=err) == 0
+    rows = out.getvalue().splitlines()
+    row = next(line for line in rows if "Quillan Authority" in line)
+    assert row.split()[0] == "2" and "content/2024/new.rst" in row
+    assert not any("Quillan Heading" in line or "Quillan Link" in line for line in rows)
+    assert "content/2024/broken.rst:6: error: reStructuredText warning" in err.getvalue()
+    assert "Traceback" not in err.getvalue()

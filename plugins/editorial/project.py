@@ -73,11 +73,6 @@ def is_rst(path: Path) -> bool:
     return path.suffix.lower() in RST_SUFFIXES
 
 
-def markdown_files(paths: Iterable[Path], excludes: Iterable[str] = ()) -> list[Path]:
-    """The Markdown files named, or found below the directories named, in order."""
-    return article_files(paths, excludes, MARKDOWN_SUFFIXES)
-
-
 def article_files(
     paths: Iterable[Path],
     excludes: Iterable[str] = (),

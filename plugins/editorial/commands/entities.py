@@ -13,9 +13,9 @@ from editorial.entities import loading
 from editorial.entities.matcher import Matcher
 from editorial.entities.pages import TYPE_LABELS
 from editorial.entities.registry import TYPES, Registry, RegistryError
-from editorial.entities.suggest import format_suggestions, suggest
+from editorial.entities.suggest import format_suggestions, html_texts, markdown_texts, suggest
 from editorial.findings import InputError
-from editorial.sources import read_source
+from editorial.sources import parse_rst, read_source
 
 
 def load(settings: dict[str, Any]) -> tuple[Registry, Matcher] | None:
@@ -39,17 +39,30 @@ def summary(registry: Registry) -> str:
     )
 
 
-def markdown_documents(root: Path, content: Path, err: TextIO) -> list[tuple[str, str]]:
-    """(path as shown, source) of every Markdown file under ``content``; a
-    file that cannot be read is reported (`path:line: error: ...`) and skipped."""
+def article_texts(root: Path, settings: dict[str, Any], err: TextIO) -> list[tuple[str, list[str]]]:
+    """(path as shown, body texts) of every article under the content folder,
+    Markdown and reStructuredText, each read as the build reads it; a file
+    that cannot be read is reported (`path:line: error: ...`) and skipped."""
+    md = project.make_markdown(settings)
+    rst_reader = None
     documents = []
-    for path in project.markdown_files([content]):
+    for path in project.article_files([Path(settings["PATH"])]):
         shown = project.display_path(path, root)
         text = read_source(path, shown)
         if isinstance(text, InputError):
             print(text.as_text(), file=err)
-        else:
-            documents.append((shown, text))
+        elif not project.is_rst(path):
+            documents.append((shown, markdown_texts(text, md)))
+        elif text.strip():
+            if rst_reader is None:
+                from editorial.restructuredtext import ParagraphRstReader
+
+                rst_reader = ParagraphRstReader(settings)
+            read = parse_rst(path, shown, rst_reader, text)
+            if isinstance(read, InputError):
+                print(read.as_text(), file=err)
+            else:
+                documents.append((shown, html_texts(read[1].content)))
     return documents
 
 
@@ -76,9 +89,8 @@ def run(
         print(summary(loaded[0]), file=out)
     if do_suggest:
         matcher = loaded[1] if loaded else Matcher(Registry({}))
-        documents = markdown_documents(root, Path(settings["PATH"]), err)
-        md = project.make_markdown(settings)
-        suggestions = suggest(documents, matcher, md, min_count=min_count)
+        documents = article_texts(root, settings, err)
+        suggestions = suggest(documents, matcher, min_count=min_count)
         print(f"\nNames in {len(documents)} files that the registry lacks:", file=out)
         print(format_suggestions(suggestions, limit), file=out)
     return 0

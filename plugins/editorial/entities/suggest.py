@@ -1,7 +1,9 @@
 """Names that articles use but the registry lacks (``invoke entities --suggest``).
 
-Pure: give it Markdown sources and a :class:`Matcher`. Text is taken from
-the same zones the linker links in (not headings, links or code); whatever
+Pure: give it each article's body text (:func:`markdown_texts` for a
+Markdown source, :func:`html_texts` for the HTML another reader made) and a
+:class:`Matcher`. Text is taken from the same zones the linker links in (not
+headings, links or code); whatever
 the registry already matches is masked out; what remains is scanned for
 capitalised phrases ("Digital Services Coordinator", "Ministry of X and Y")
 and acronyms ("MeitY", "GACs"). A capitalised word that starts a sentence
@@ -17,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import markdown
+from bs4 import BeautifulSoup, Comment
 from markdown.treeprocessors import Treeprocessor
 
 from editorial.entities.linker import NO_LINK_TAGS
@@ -80,8 +83,10 @@ def _texts_outside_zones(root: etree.Element) -> Iterator[str]:
             yield child.tail
 
 
-def _body_texts(source: str, md: markdown.Markdown) -> list[str]:
-    """The body text of a Markdown document outside the no-link elements."""
+def markdown_texts(source: str, md: markdown.Markdown) -> list[str]:
+    """The body text of a Markdown document outside the no-link elements;
+    ``md`` is configured as the site's reader is
+    (``editorial.project.make_markdown``)."""
     collector = _TextCollector(md)
     # After Python-Markdown's own tree processors (inline, prettify), as the
     # article's HTML is when it is linked; same name, so it replaces itself.
@@ -89,6 +94,18 @@ def _body_texts(source: str, md: markdown.Markdown) -> list[str]:
     md.reset()
     md.convert(source)
     return collector.texts
+
+
+def html_texts(html: str) -> list[str]:
+    """The text of an article's HTML (an rST article's, as Pelican's reader
+    made it) outside the no-link elements."""
+    soup = BeautifulSoup(html, "html.parser")
+    return [
+        str(text)
+        for text in soup.find_all(string=True)
+        if not isinstance(text, Comment)
+        and not any(parent.name in NO_LINK_TAGS for parent in text.parents)
+    ]
 
 
 def _phrases(text: str, matcher: Matcher | None) -> Iterator[tuple[str, bool]]:
@@ -143,20 +160,16 @@ _CONNECTOR_WORDS = frozenset(("of", "the", "and", "for", "de", "du", "da", "der"
 
 
 def suggest(
-    documents: Iterable[tuple[str, str]],
+    documents: Iterable[tuple[str, list[str]]],
     matcher: Matcher | None,
-    md: markdown.Markdown | None = None,
     min_count: int = 1,
 ) -> list[Suggestion]:
-    """``documents``: (display path, Markdown source); ``md`` converts them
-    (configured as the site's reader is: ``editorial.project.make_markdown``;
-    by default with the extra and meta extensions). Most frequent first."""
-    md = md or markdown.Markdown(extensions=["extra", "meta"])
+    """``documents``: (display path, body texts). Most frequent first."""
     counts: Counter[str] = Counter()
     files: dict[str, set[str]] = defaultdict(set)
     mid_sentence: set[str] = set()
-    for path, source in documents:
-        for text in _body_texts(source, md):
+    for path, texts in documents:
+        for text in texts:
             for phrase, at_start in _phrases(text, matcher):
                 counts[phrase] += 1
                 files[phrase].add(path)
