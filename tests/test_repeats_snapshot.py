@@ -157,17 +157,17 @@ def test_a_snapshot_of_another_model_or_other_code_is_ignored(tmp_path, built, m
     documents = corpus()
     directory = Path(_warm(built, tmp_path).cache_dir)
     model_id = embeddings.load_encoder(model_files.PACKAGED).model_id
-    assert snapshot.load(directory, model_id).vectors
-    assert not snapshot.load(directory, "another-model").features
+    assert snapshot.load(directory, model_id).vectors is not None
+    assert not snapshot.load(directory, "another-model").texts
     monkeypatch.setattr(snapshot, "features_version", lambda: "other-feature-code")
-    assert not snapshot.load(directory, model_id).features
+    assert not snapshot.load(directory, model_id).texts
     monkeypatch.undo()
     # A build with another model neither uses nor keeps the first one's vectors.
     other = detect_repeats(documents, RepeatSettings(cache_dir=str(directory)),
                            encoder=(_bag_of_words, "bag-of-words"))  # fmt: skip
     assert other.embedded > 0
-    assert not snapshot.load(directory, model_id).features
-    assert snapshot.load(directory, "bag-of-words").vectors
+    assert not snapshot.load(directory, model_id).texts
+    assert snapshot.load(directory, "bag-of-words").vectors is not None
 
 
 def test_lexical_detection_keeps_its_own_snapshot(tmp_path, built):
@@ -179,7 +179,7 @@ def test_lexical_detection_keeps_its_own_snapshot(tmp_path, built):
     model_id = embeddings.load_encoder(model_files.PACKAGED).model_id
     lexical = RepeatSettings(cache_dir=str(directory), semantic=False)
     detect_repeats(documents, lexical)
-    assert snapshot.load(directory, model_id).vectors  # the semantic one is still there
+    assert snapshot.load(directory, model_id).vectors is not None  # the semantic one is still there
     assert snapshot.load(directory, "").pairs is not None
     again = detect_repeats(documents, RepeatSettings(cache_dir=str(directory)))
     assert _as_tuples(again.findings) == built[1] and again.embedded == 0
@@ -202,7 +202,7 @@ def test_a_damaged_snapshot_counts_as_none(tmp_path, built, damage):
     path = tmp_path / "warm" / snapshot.FILENAME
     path.write_bytes(damage(path.read_bytes()))
     model_id = embeddings.load_encoder(model_files.PACKAGED).model_id
-    assert not snapshot.load(tmp_path / "warm", model_id).features
+    assert not snapshot.load(tmp_path / "warm", model_id).texts
     changed = edit_one(corpus())
     rebuilt = detect_repeats(changed, warm)
     without = RepeatSettings(cache_dir=str(tmp_path / "without"))

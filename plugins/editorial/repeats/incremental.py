@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +42,7 @@ from editorial.repeats.candidates import (
     number_mask,
 )
 from editorial.repeats.decisions import Verdict
+from editorial.repeats.features import TextFeatures
 from editorial.repeats.units import Unit
 
 
@@ -52,8 +53,7 @@ class LastPairs:
     paths: list[str]  # per document with units
     digests: list[str]  # per document: its units' texts (document_digests)
     unit_docs: np.ndarray  # per unit, its document (an index into paths)
-    unit_shingles: list[np.ndarray]  # per unit
-    unit_tokens: list[str]  # per unit (TextFeatures.tokens)
+    unit_features: Callable[[int], TextFeatures]  # of a unit, by its index
     decided: dict[Pair, Verdict | None]  # every candidate pair; None = not a repeat
 
 
@@ -146,7 +146,7 @@ def candidates(
         if a in new_of and b in new_of:
             known[(new_of[a], new_of[b])] = verdict
     fresh_sets = [units[k].shingles for k in update.fresh]
-    gone_sets = [last.unit_shingles[k] for k in update.gone]
+    gone_sets = [last.unit_features(k).shingles for k in update.gone]
     hashes = np.unique(np.concatenate([np.zeros(0, np.uint32), *fresh_sets, *gone_sets]))
     holders = (hashes, *grams.holders(hashes))
     pairs = _fresh_lexical(units, holders, update.fresh, variants)
@@ -256,7 +256,7 @@ def _variant_pairs(
     different texts may have changed. (Pairs of different words in a group are
     excluded before and after.)"""
     changed = {masks[k] for k in update.fresh}
-    changed |= {number_mask(last.unit_tokens[k]) for k in update.gone}
+    changed |= {number_mask(last.unit_features(k).tokens) for k in update.gone}
     changed.discard(None)
     if not changed:
         return set()
