@@ -1,7 +1,6 @@
 """The embedding backend's cold path: batches of similar length run in
-parallel give the same vectors as one text at a time, a few texts the same
-vectors from a quicker session, Ctrl-C stops it promptly, and a long
-embedding shows its progress (a bar on a terminal)."""
+parallel give the same vectors as one text at a time, Ctrl-C stops it
+promptly, and a long embedding shows its progress (a bar on a terminal)."""
 
 from __future__ import annotations
 
@@ -55,25 +54,6 @@ def test_parallel_batches_give_the_vectors_of_one_text_at_a_time(files):
     assert np.allclose(np.linalg.norm(parallel, axis=1), 1.0, atol=1e-5)
     # Distinct texts stay distinct (the rows are not shuffled duplicates).
     assert (parallel[:-1] * parallel[1:]).sum(axis=1).min() < 0.99
-
-
-def test_a_call_of_a_few_texts_gets_a_quicker_session_with_the_same_vectors(files):
-    """A rebuild's first call (a text or two) loads onnxruntime's session
-    without graph optimisations, quicker to create; a larger call then loads
-    the optimised one. Both give the same vectors (the cache's model id)."""
-    import onnxruntime
-
-    levels = onnxruntime.GraphOptimizationLevel
-    texts = real_texts()
-    assert len(texts) > embeddings.FEW_TEXTS
-    encoder = embeddings.Encoder(files, workers=1)
-    few = encoder.encode(texts[: embeddings.FEW_TEXTS])
-    level = encoder.session.get_session_options().graph_optimization_level
-    assert level == levels.ORT_DISABLE_ALL
-    more = encoder.encode(texts)
-    level = encoder.session.get_session_options().graph_optimization_level
-    assert level == levels.ORT_ENABLE_ALL
-    assert (few * more[: len(few)]).sum(axis=1).min() >= 0.99999
 
 
 @given(st.lists(st.integers(min_value=1, max_value=300), max_size=200))

@@ -37,15 +37,6 @@ BATCH_SIZE = 8
 # time spinning and synchronising on these small int8 matrix products.
 MAX_WORKERS = 4
 
-# Creating onnxruntime's session with its graph optimisations takes 0.16-0.18 s
-# of CPU here, without them 0.03 s; each paragraph then takes longer (22.7
-# against 19.0 ms in batches, 44 against 23 ms alone), with vectors equal to
-# cosine 0.9999998. A rebuild after an edit embeds a text or two, so the first
-# call, when it has at most FEW_TEXTS texts, gets the quick session (0.14 s
-# saved, about 2% of a rebuild of 1,000 articles); a larger call later
-# replaces it with the optimised one.
-FEW_TEXTS = 8
-
 
 def available_cpus() -> int:
     """CPUs this process may run on (its affinity, else the machine's count)."""
@@ -72,9 +63,8 @@ class Encoder:
         self.embedded = 0  # texts run through the model (not served from a cache)
         self._tokenizer = None
         self._session = None
-        self._optimised = False
 
-    def _load(self, optimised: bool = True) -> None:
+    def _load(self) -> None:
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -93,14 +83,12 @@ class Encoder:
             options.intra_op_num_threads = 1  # parallel calls instead (MAX_WORKERS)
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
-            if not optimised:  # see FEW_TEXTS
-                options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
             session = ort.InferenceSession(
                 str(self.files.model), sess_options=options, providers=["CPUExecutionProvider"]
             )
         except Exception as error:  # broken file, wrong format
             raise ModelError(f"cannot load the model from {self.files.label}: {error}") from error
-        self._tokenizer, self._session, self._optimised = tokenizer, session, optimised
+        self._tokenizer, self._session = tokenizer, session
         self.input_names = {i.name for i in session.get_inputs()}
 
     @property
@@ -115,19 +103,12 @@ class Encoder:
             self._load()
         return self._session
 
-    def _prepare(self, count: int) -> None:
-        """Load the session for a call with `count` texts (see FEW_TEXTS)."""
-        if self._session is None or (count > FEW_TEXTS and not self._optimised):
-            self._load(optimised=count > FEW_TEXTS)
-
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalised row per text, in order. Batches run on up to
-        `workers` threads at once. A text's vector does not depend on its batch,
-        the number of workers or the session (beyond float rounding, cosine
-        > 0.99999)."""
+        `workers` threads at once. A text's vector does not depend on its batch
+        or the number of workers (beyond float rounding, cosine > 0.99999)."""
         if not texts:
             return np.zeros((0, self.dimension or 0), dtype=np.float32)
-        self._prepare(len(texts))
         encodings = self.tokenizer.encode_batch(list(texts))
         ids = [e.ids for e in encodings]
         batches = length_batches([len(i) for i in ids])
@@ -145,7 +126,6 @@ class Encoder:
         pooling, with the same truncation."""
         from editorial.repeats.tokens import content_pieces, normalised_rows
 
-        self._prepare(len(texts))
         encodings = self.tokenizer.encode_batch(list(texts))
         ids = [e.ids for e in encodings]
 
