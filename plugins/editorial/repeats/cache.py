@@ -197,7 +197,10 @@ class FeatureCache:
 
     def get_many(self, keys: Sequence[str]) -> dict[str, TextFeatures]:
         """Features by the text's sha256 (features.text_key of the raw text)."""
-        found = {k: self._known[k] for k in keys if k in self._known}
+        found: dict[str, TextFeatures] = {}
+        for key in keys:
+            if (features := self._known.get(key)) is not None:
+                found[key] = features
         rest = [k for k in dict.fromkeys(keys) if k not in found]
         if self._db is None or not rest:
             return found

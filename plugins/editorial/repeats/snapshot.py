@@ -96,6 +96,10 @@ class Texts(Mapping[str, TextFeatures]):
     def __getitem__(self, raw_key: str) -> TextFeatures:
         return self.at(self.row_of[raw_key])
 
+    def get(self, raw_key: str, default: TextFeatures | None = None) -> TextFeatures | None:
+        row = self.row_of.get(raw_key)  # one look-up (Mapping.get would make two)
+        return default if row is None else self.at(row)
+
     def at(self, row: int) -> TextFeatures:
         """The features of the text in `row`."""
         shingles = self._shingles[self._shingle_ends[row] : self._shingle_ends[row + 1]]
