@@ -8,10 +8,13 @@ on 10,000 paragraphs, reading them was the largest part of a rebuild's
 detection after loading the model. The snapshot, ``units.npy`` beside the
 cache database (``units-lexical.npy`` for lexical detection), holds the
 same values as a few arrays (numpy's ``.npy`` format one after another, no
-pickles), and the caches are preloaded with it
-(``FeatureCache(known=...)``, ``EmbeddingCache(known=...)``): a text the
-snapshot lacks is read from, or added to, the caches as before, so the
-snapshot changes how the values are read, never what they are.
+pickles), kept as arrays once read: a text's features are made when a unit
+asks for them (``Texts``, the ``known`` of ``FeatureCache``), the paragraph
+vectors go into the build's matrix in one gather (``LastBuild.vector_rows``,
+``Vectors.attach_paragraphs``), and other texts equal to a paragraph are
+served by ``EmbeddingCache(known=LastBuild.vector)``. A text the snapshot
+lacks is read from, or added to, the caches as before, so the snapshot
+changes how the values are read, never what they are.
 
 The file starts with what its values depend on: the features' code
 (``features_version()``), this module's code (the layout) and the model id
