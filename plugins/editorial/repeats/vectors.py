@@ -47,7 +47,7 @@ class Vectors:
         self.cache = EmbeddingCache(db, model_id, known)
         self.matrix: np.ndarray | None = None  # set by attach_paragraphs: a row per unit
         self._encode = encode
-        self._known = 0  # paragraph vectors served by the last build's snapshot
+        self._from_snapshot = 0  # paragraph vectors served by the last build's snapshot
 
     @property
     def embedded(self) -> int:
@@ -57,7 +57,7 @@ class Vectors:
     @property
     def cached(self) -> int:
         """Texts served from the cache or the snapshot."""
-        return self.cache.hits + self._known
+        return self.cache.hits + self._from_snapshot
 
     def encode(self, texts: list[str], what: str = "paragraphs") -> np.ndarray:
         """The texts' vectors; a long list in chunks of similar length, each
@@ -105,7 +105,7 @@ class Vectors:
             matrix[found] = known[rows[found]]
         if missing:
             matrix[missing] = fresh
-        self._known += int(found.sum())
+        self._from_snapshot += int(found.sum())
         for unit, row in zip(units, matrix, strict=True):
             unit.vector = row
         if units:
