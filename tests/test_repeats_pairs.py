@@ -227,9 +227,9 @@ def test_layout_steps_within_a_document():
     assert [layout.step(0, 1), layout.step(1, 1), layout.step(2, -1), layout.step(2, 2)] == [
         1, None, None, 4,
     ]  # fmt: skip
-    assert (layout.document(0), layout.document(1), layout.document(7)) == (
-        range(0, 2), range(2, 5), range(0),
-    )  # fmt: skip
+    assert [layout.document_of(k) for k in range(5)] == [
+        range(0, 2), range(0, 2), range(2, 5), range(2, 5), range(2, 5),
+    ]  # fmt: skip
 
 
 BORDERLINE = Evidence(paragraph=0.8, alignment=0.7)

@@ -13,7 +13,15 @@ import numpy as np
 import pytest
 
 from editorial.paragraphs import ParagraphRecord
-from editorial.repeats import Document, RepeatSettings, embeddings, model_files, snapshot, units
+from editorial.repeats import (
+    Document,
+    RepeatSettings,
+    embeddings,
+    incremental,
+    model_files,
+    snapshot,
+    units,
+)
 from editorial.repeats.candidates import MAX_DF
 from editorial.repeats.database import FILENAME as DATABASE
 from editorial.repeats.detect import detect_repeats
@@ -157,17 +165,17 @@ def test_a_snapshot_of_another_model_or_other_code_is_ignored(tmp_path, built, m
     documents = corpus()
     directory = Path(_warm(built, tmp_path).cache_dir)
     model_id = embeddings.load_encoder(model_files.PACKAGED).model_id
-    assert snapshot.load(directory, model_id).vectors
-    assert not snapshot.load(directory, "another-model").features
+    assert snapshot.load(directory, model_id).vectors is not None
+    assert not snapshot.load(directory, "another-model").texts
     monkeypatch.setattr(snapshot, "features_version", lambda: "other-feature-code")
-    assert not snapshot.load(directory, model_id).features
+    assert not snapshot.load(directory, model_id).texts
     monkeypatch.undo()
     # A build with another model neither uses nor keeps the first one's vectors.
     other = detect_repeats(documents, RepeatSettings(cache_dir=str(directory)),
                            encoder=(_bag_of_words, "bag-of-words"))  # fmt: skip
     assert other.embedded > 0
-    assert not snapshot.load(directory, model_id).features
-    assert snapshot.load(directory, "bag-of-words").vectors
+    assert not snapshot.load(directory, model_id).texts
+    assert snapshot.load(directory, "bag-of-words").vectors is not None
 
 
 def test_lexical_detection_keeps_its_own_snapshot(tmp_path, built):
@@ -179,7 +187,7 @@ def test_lexical_detection_keeps_its_own_snapshot(tmp_path, built):
     model_id = embeddings.load_encoder(model_files.PACKAGED).model_id
     lexical = RepeatSettings(cache_dir=str(directory), semantic=False)
     detect_repeats(documents, lexical)
-    assert snapshot.load(directory, model_id).vectors  # the semantic one is still there
+    assert snapshot.load(directory, model_id).vectors is not None  # the semantic one is still there
     assert snapshot.load(directory, "").pairs is not None
     again = detect_repeats(documents, RepeatSettings(cache_dir=str(directory)))
     assert _as_tuples(again.findings) == built[1] and again.embedded == 0
@@ -202,7 +210,7 @@ def test_a_damaged_snapshot_counts_as_none(tmp_path, built, damage):
     path = tmp_path / "warm" / snapshot.FILENAME
     path.write_bytes(damage(path.read_bytes()))
     model_id = embeddings.load_encoder(model_files.PACKAGED).model_id
-    assert not snapshot.load(tmp_path / "warm", model_id).features
+    assert not snapshot.load(tmp_path / "warm", model_id).texts
     changed = edit_one(corpus())
     rebuilt = detect_repeats(changed, warm)
     without = RepeatSettings(cache_dir=str(tmp_path / "without"))
@@ -301,3 +309,32 @@ def test_random_edits_find_what_a_cold_detection_finds(tmp_path, seed, semantic)
 
 def _boilerplate(documents: list[Document]) -> int:
     return sum(BOILERPLATE in r.text for d in documents for r in d.paragraphs)
+
+
+def test_a_rebuild_pairs_only_the_changed_units_unless_most_changed(tmp_path):
+    """One edited article: only its units are fresh (the incremental stages
+    run); most articles replaced: the full stages run (match gives None),
+    as the incremental ones would cost more per changed unit."""
+    rng = __import__("random").Random(7)
+    documents = [_document(rng, f"doc-{n:04}.md", []) for n in range(300)]
+    settings = RepeatSettings(cache_dir=str(tmp_path), semantic=False)
+    detect_repeats(documents, settings)
+    units_now = len(units.build_units(documents, settings.min_words))
+    assert units_now > incremental.MIN_CHANGED  # enough for the limit to apply
+
+    def update_for(changed: list[Document]):
+        last = snapshot.load(tmp_path, "").pairs
+        built = units.build_units(changed, settings.min_words)
+        paths = [d.path for d in changed]
+        return incremental.match(built, paths, incremental.document_digests(built), last)
+
+    edited = _step(rng, documents, [0])  # an edit, an added, deleted or moved article
+    update = update_for([*documents[:5], _document(rng, "doc-0005.md", []), *documents[6:]])
+    assert update is not None and 0 < len(update.fresh) < 10
+    replaced = [_document(rng, f"new-{n:04}.md", []) for n in range(300)]
+    assert update_for(replaced) is None
+    for changed in (edited, replaced):  # and either way, what a cold detection finds
+        cold = RepeatSettings(cache_dir=None, semantic=False)
+        assert _summary(detect_repeats(changed, settings)) == _summary(
+            detect_repeats(changed, cold)
+        )

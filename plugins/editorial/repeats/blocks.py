@@ -22,22 +22,26 @@ from editorial.repeats.units import Unit
 class Layout:
     """Where units stand in their documents: the unit `step` paragraphs
     (compared ones) after another in the same document, and each document's
-    units (a contiguous range: units are built document by document)."""
+    units. Units are built document by document, each document's numbered
+    from 0 (Unit.position), so a document's units are a contiguous range
+    and the unit `step` after unit k, if in the same document, is k + step."""
 
     def __init__(self, units: Sequence[Unit]) -> None:
         self.units = units
-        self._at = {(u.doc, u.position): k for k, u in enumerate(units)}
-        self._range: dict[int, range] = {}
-        for k, unit in enumerate(units):
-            first = self._range.get(unit.doc, range(k, k)).start
-            self._range[unit.doc] = range(first, k + 1)
 
     def step(self, k: int, step: int) -> int | None:
-        unit = self.units[k]
-        return self._at.get((unit.doc, unit.position + step))
+        other = k + step
+        if 0 <= other < len(self.units) and self.units[other].doc == self.units[k].doc:
+            return other
+        return None
 
-    def document(self, doc: int) -> range:
-        return self._range.get(doc, range(0))
+    def document_of(self, k: int) -> range:
+        """The units of unit k's document."""
+        first = k - self.units[k].position
+        end = k + 1
+        while end < len(self.units) and self.units[end].doc == self.units[k].doc:
+            end += 1
+        return range(first, end)
 
 
 def extend_blocks(
@@ -119,12 +123,12 @@ def _mutual_best(i: int, j: int, value: float, scores: Scores, layout: Layout) -
     paragraphs whose cosine beats `value` are scored."""
     units = layout.units
     vector_i, vector_j = units[i].vector, units[j].vector
-    for k in layout.document(units[i].doc):
+    for k in layout.document_of(i):
         if k not in (i, j) and k < j and float(units[k].vector @ vector_j) > value:
             rival = scores((k, j))
             if rival.semantic is not None and rival.semantic > value:
                 return False
-    for k in layout.document(units[j].doc):
+    for k in layout.document_of(j):
         if k not in (i, j) and k > i and float(units[k].vector @ vector_i) > value:
             rival = scores((i, k))
             if rival.semantic is not None and rival.semantic > value:

@@ -26,7 +26,7 @@ costs time, never the build.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -37,20 +37,22 @@ SCHEMA = 1
 
 
 class EmbeddingCache:
-    """`known`: vectors of this model already read (snapshot.py), served
-    before the table is asked."""
+    """Vectors by (model id, text key), kept in memory once read or made.
+    `known(key)`: a vector of this model already read (snapshot.py), or None;
+    asked before the table."""
 
     def __init__(
         self,
         db: sqlite3.Connection | None,
         model_id: str,
-        known: dict[str, np.ndarray] | None = None,
+        known: Callable[[str], np.ndarray | None] | None = None,
     ) -> None:
         self.model_id = model_id
         self.hits = 0
         self.misses = 0
         self._db = db
-        self._memory: dict[str, np.ndarray] = dict(known or {})
+        self._memory: dict[str, np.ndarray] = {}
+        self._known = known
         if db is None:
             return
         try:
@@ -77,8 +79,16 @@ class EmbeddingCache:
             self._db = None
 
     def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        found = {k: self._memory[k] for k in dict.fromkeys(keys) if k in self._memory}
-        rest = [k for k in dict.fromkeys(keys) if k not in found]
+        found: dict[str, np.ndarray] = {}
+        rest: list[str] = []
+        for key in dict.fromkeys(keys):
+            vector = self._memory.get(key)
+            if vector is None and self._known is not None:
+                vector = self._known(key)
+            if vector is None:
+                rest.append(key)
+            else:
+                found[key] = vector
         if self._db is None or not rest:
             return found
         try:
@@ -165,10 +175,10 @@ class FeatureCache:
         self,
         db: sqlite3.Connection | None,
         version: str,
-        known: dict[str, TextFeatures] | None = None,
+        known: Mapping[str, TextFeatures] | None = None,
     ) -> None:
         self._db = db
-        self._known = known or {}
+        self._known = known if known is not None else {}
         if db is None:
             return
         try:
@@ -187,7 +197,10 @@ class FeatureCache:
 
     def get_many(self, keys: Sequence[str]) -> dict[str, TextFeatures]:
         """Features by the text's sha256 (features.text_key of the raw text)."""
-        found = {k: self._known[k] for k in keys if k in self._known}
+        found: dict[str, TextFeatures] = {}
+        for key in keys:
+            if (features := self._known.get(key)) is not None:
+                found[key] = features
         rest = [k for k in dict.fromkeys(keys) if k not in found]
         if self._db is None or not rest:
             return found

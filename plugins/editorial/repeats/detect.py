@@ -93,14 +93,16 @@ def detect_repeats(
         encode, model_id, backend = _backend(settings, encoder)
         model_id = model_id if encode is not None else ""
         last = snapshot.load(settings.cache_dir, model_id)
-        cache = FeatureCache(db, features_version(), known=last.features)
+        cache = FeatureCache(db, features_version(), known=last.texts)
         units = build_units(documents, settings.min_words, cache)
         report = RepeatReport(findings=[], backend=backend, units=len(units))
         decided = last.decisions(_pairs_version(settings))
         if encode is not None and units:
             try:
                 tokens.attach_loader(units, encode, db)  # token alignment (tokens.py)
-                vectors = Vectors(encode, model_id, db, known=last.vectors)
+                vectors = Vectors(encode, model_id, db, known=last.vector)
+                rows = last.vector_rows([u.key for u in units])
+                vectors.attach_paragraphs(units, last.vectors, rows)
                 made = _detect(documents, units, settings, report, vectors, decided)
                 snapshot.save(settings.cache_dir, units, model_id, made)
                 return report
@@ -141,7 +143,7 @@ def _detect(
     tokens = [u.features.tokens for u in units]
     masks = [number_mask(t) for t in tokens]
     variants = number_variants(tokens, masks)
-    matrix = vectors.attach_paragraphs(units) if vectors is not None else None
+    matrix = vectors.matrix if vectors is not None else None
     lowest = min(thresholds.paraphrase, thresholds.same_facts)
     paths = [d.path for d in documents]
     digests = incremental.document_digests(units)

@@ -18,6 +18,3 @@ def normalise(text: str) -> str:
     # (str.isspace), twice as fast as re.sub(r"\s+", " ", text).strip().
     return " ".join(text.split()).casefold()
 
-
-def word_count(text: str) -> int:
-    return len(text.split())

@@ -8,10 +8,13 @@ on 10,000 paragraphs, reading them was the largest part of a rebuild's
 detection after loading the model. The snapshot, ``units.npy`` beside the
 cache database (``units-lexical.npy`` for lexical detection), holds the
 same values as a few arrays (numpy's ``.npy`` format one after another, no
-pickles), and the caches are preloaded with it
-(``FeatureCache(known=...)``, ``EmbeddingCache(known=...)``): a text the
-snapshot lacks is read from, or added to, the caches as before, so the
-snapshot changes how the values are read, never what they are.
+pickles), kept as arrays once read: a text's features are made when a unit
+asks for them (``Texts``, the ``known`` of ``FeatureCache``), the paragraph
+vectors go into the build's matrix in one gather (``LastBuild.vector_rows``,
+``Vectors.attach_paragraphs``), and other texts equal to a paragraph are
+served by ``EmbeddingCache(known=LastBuild.vector)``. A text the snapshot
+lacks is read from, or added to, the caches as before, so the snapshot
+changes how the values are read, never what they are.
 
 The file starts with what its values depend on: the features' code
 (``features_version()``), this module's code (the layout) and the model id
@@ -24,9 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -59,19 +62,91 @@ _ARRAYS = (
 KINDS = (None, "near", "paraphrase")  # verdicts stored by index: None = not a repeat
 
 
+class Texts(Mapping[str, TextFeatures]):
+    """The last build's distinct paragraph texts, by the sha256 of the raw
+    text (as the feature cache keys them): kept as the arrays read, each
+    text's TextFeatures made only when a unit asks for it."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self.raw_keys = [k.decode("ascii") for k in arrays["raw_keys"].tolist()]
+        count = len(self.raw_keys)
+        self.keys = [k.decode("ascii") for k in arrays["keys"].tolist()]  # normalised texts'
+        self._shingles = arrays["shingles"]
+        self._has_facts = arrays["has_facts"]
+        self._text = arrays["strings"].tobytes().decode("utf-8")
+        sizes = (len(self.keys), len(arrays["shingle_sizes"]), len(self._has_facts))
+        if (
+            sizes != (count,) * 3
+            or len(arrays["string_sizes"]) != 2 * count
+            or int(arrays["string_sizes"].sum()) != len(self._text)
+            or int(arrays["shingle_sizes"].sum()) != len(self._shingles)
+        ):
+            raise ValueError("inconsistent snapshot")
+        # Where each text's shingles and strings (tokens, then facts) end.
+        self._shingle_ends = [0, *np.cumsum(arrays["shingle_sizes"]).tolist()]
+        self._string_ends = [0, *np.cumsum(arrays["string_sizes"]).tolist()]
+        self.row_of = {key: row for row, key in enumerate(self.raw_keys)}
+
+    def __len__(self) -> int:
+        return len(self.raw_keys)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw_keys)
+
+    def __contains__(self, raw_key: object) -> bool:
+        return raw_key in self.row_of
+
+    def __getitem__(self, raw_key: str) -> TextFeatures:
+        return self.at(self.row_of[raw_key])
+
+    def get(self, raw_key: str, default: TextFeatures | None = None) -> TextFeatures | None:
+        row = self.row_of.get(raw_key)  # one look-up (Mapping.get would make two)
+        return default if row is None else self.at(row)
+
+    def at(self, row: int) -> TextFeatures:
+        """The features of the text in `row`."""
+        shingles = self._shingles[self._shingle_ends[row] : self._shingle_ends[row + 1]]
+        ends, count = self._string_ends, len(self.raw_keys)
+        tokens = self._text[ends[row] : ends[row + 1]]
+        facts = self._text[ends[count + row] : ends[count + row + 1]]
+        has_facts = self._has_facts[row]
+        return TextFeatures(self.keys[row], shingles, tokens, facts if has_facts else None)
+
+
 @dataclass
 class LastBuild:
-    """What the last detection knew: features by the sha256 of the raw text
-    (as the feature cache keys them), paragraph vectors by the text's key."""
+    """What the last detection knew: its texts' features, its units' paragraph
+    vectors (a row per unit; None for lexical detection) and its decisions."""
 
-    features: dict[str, TextFeatures] = field(default_factory=dict)
-    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    texts: Texts | None = None
+    vectors: np.ndarray | None = None
+    unit_rows: np.ndarray | None = None  # per unit, its text (a row of `texts`)
     pairs: LastPairs | None = None
     pairs_version: str = ""
 
     def decisions(self, pairs_version: str) -> LastPairs | None:
         """The decisions, if made with these settings and code."""
         return self.pairs if self.pairs_version == pairs_version else None
+
+    @cached_property
+    def _vector_row(self) -> dict[str, int]:
+        """Per normalised text of the last build, the row of `vectors` with its vector."""
+        if self.texts is None or self.vectors is None or self.unit_rows is None:
+            return {}
+        # Each text's first unit (every text has one: the texts are the units').
+        first = np.unique(self.unit_rows, return_index=True)[1].tolist()
+        return {key: first[row] for row, key in enumerate(self.texts.keys)}
+
+    def vector_rows(self, keys: Sequence[str]) -> np.ndarray:
+        """Per normalised key, the row of `vectors` with its vector; -1 for a
+        text the last build did not have."""
+        rows = self._vector_row
+        return np.array([rows.get(key, -1) for key in keys], dtype=np.int64)
+
+    def vector(self, key: str) -> np.ndarray | None:
+        """The vector of the text with this normalised key, if the last build had it."""
+        row = self._vector_row.get(key)
+        return None if row is None or self.vectors is None else self.vectors[row]
 
 
 @cache  # the code does not change while the process runs
@@ -174,42 +249,24 @@ def _pack_pairs(
 
 
 def _unpack(arrays: dict[str, np.ndarray]) -> LastBuild:
-    raw_keys = [k.decode("ascii") for k in arrays["raw_keys"].tolist()]
-    keys = [k.decode("ascii") for k in arrays["keys"].tolist()]
-    count = len(keys)
-    text = arrays["strings"].tobytes().decode("utf-8")
-    sizes = (len(raw_keys), len(arrays["shingle_sizes"]), len(arrays["has_facts"]))
-    if (
-        sizes != (count,) * 3
-        or len(arrays["string_sizes"]) != 2 * count
-        or int(arrays["string_sizes"].sum()) != len(text)
-        or int(arrays["shingle_sizes"].sum()) != len(arrays["shingles"])
-    ):
+    texts = Texts(arrays)
+    rows = arrays["unit_rows"]
+    if len(rows) != len(arrays["unit_docs"]) or (len(rows) and int(rows.max()) >= len(texts)):
         raise ValueError("inconsistent snapshot")
-    ends = np.cumsum(arrays["string_sizes"]).tolist()
-    strings = [text[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
-    shingles = np.split(arrays["shingles"], np.cumsum(arrays["shingle_sizes"])[:-1].tolist())
-    has_facts = arrays["has_facts"].tolist()
-    last = LastBuild()
-    for index in range(count):
-        facts = strings[count + index] if has_facts[index] else None
-        last.features[raw_keys[index]] = TextFeatures(
-            keys[index], shingles[index], strings[index], facts
-        )
-    last.pairs_version = str(arrays["pairs_version"])
-    last.pairs = _unpack_pairs(arrays, shingles, strings)
-    matrix, rows = arrays["vectors"], arrays["unit_rows"].tolist()
-    if len(matrix) == len(rows):
-        last.vectors = {keys[r]: matrix[k] for k, r in enumerate(rows)}
-    return last
+    matrix = arrays["vectors"]
+    return LastBuild(
+        texts=texts,
+        vectors=matrix if len(matrix) == len(rows) and len(rows) else None,
+        unit_rows=rows,
+        pairs=_unpack_pairs(arrays, texts),
+        pairs_version=str(arrays["pairs_version"]),
+    )
 
 
-def _unpack_pairs(
-    arrays: dict[str, np.ndarray], shingles: list[np.ndarray], strings: list[str]
-) -> LastPairs:
+def _unpack_pairs(arrays: dict[str, np.ndarray], texts: Texts) -> LastPairs:
     rows = arrays["unit_rows"].tolist()
     pairs, kinds, scores = arrays["pairs"], arrays["kinds"].tolist(), arrays["scores"].tolist()
-    if not (len(pairs) == len(kinds) == len(scores) and len(rows) == len(arrays["unit_docs"])):
+    if not len(pairs) == len(kinds) == len(scores):
         raise ValueError("inconsistent snapshot")
     decided: dict[Pair, Verdict | None] = {}
     for (i, j), kind, score in zip(pairs.tolist(), kinds, scores, strict=True):
@@ -218,7 +275,6 @@ def _unpack_pairs(
         paths=arrays["doc_paths"].tolist(),
         digests=[d.decode("ascii") for d in arrays["doc_digests"].tolist()],
         unit_docs=arrays["unit_docs"],
-        unit_shingles=[shingles[r] for r in rows],
-        unit_tokens=[strings[r] for r in rows],
+        unit_features=lambda unit: texts.at(rows[unit]),
         decided=decided,
     )

@@ -26,7 +26,7 @@ from editorial.repeats import facts as facts_mod
 from editorial.repeats.cache import FeatureCache
 from editorial.repeats.features import TextFeatures, text_features, text_key
 from editorial.repeats.inputs import Document
-from editorial.repeats.normalise import normalise, word_count
+from editorial.repeats.normalise import normalise
 from editorial.repeats.text import sentences
 
 HEADING_MAX_WORDS = 15
@@ -167,7 +167,7 @@ def heading_like(text: str) -> bool:
     of its letters capitals. Prose, even dense with names and acronyms, stays
     far below (seed: 3-8%); a whole paragraph in capitals is still compared
     (its lower-case copy is an exact repeat)."""
-    if len(text.split()) > HEADING_MAX_WORDS:
+    if len(text.split(maxsplit=HEADING_MAX_WORDS)) > HEADING_MAX_WORDS:  # > 15 words
         return False
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) * 2 > len(letters)
@@ -183,7 +183,9 @@ def build_units(
     for d, document in enumerate(documents):
         position = 0
         for record in document.paragraphs:
-            if word_count(record.text) < min_words or heading_like(record.text):
+            text = record.text
+            # At most min_words splits: words past the minimum are not counted.
+            if len(text.split(maxsplit=min_words)) < min_words or heading_like(text):
                 continue
             placed.append((d, position, record))
             position += 1

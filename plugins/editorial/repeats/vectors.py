@@ -42,10 +42,12 @@ class Vectors:
         encode: Encoder,
         model_id: str,
         db: sqlite3.Connection | None,
-        known: dict[str, np.ndarray] | None = None,
+        known: Callable[[str], np.ndarray | None] | None = None,
     ) -> None:
         self.cache = EmbeddingCache(db, model_id, known)
+        self.matrix: np.ndarray | None = None  # set by attach_paragraphs: a row per unit
         self._encode = encode
+        self._from_snapshot = 0  # paragraph vectors served by the last build's snapshot
 
     @property
     def embedded(self) -> int:
@@ -54,8 +56,8 @@ class Vectors:
 
     @property
     def cached(self) -> int:
-        """Texts served from the cache."""
-        return self.cache.hits
+        """Texts served from the cache or the snapshot."""
+        return self.cache.hits + self._from_snapshot
 
     def encode(self, texts: list[str], what: str = "paragraphs") -> np.ndarray:
         """The texts' vectors; a long list in chunks of similar length, each
@@ -81,14 +83,36 @@ class Vectors:
         except Exception as error:  # onnxruntime failures, a broken model file
             raise EmbeddingFailed(str(error)) from error
 
-    def attach_paragraphs(self, units: Sequence[Unit]) -> np.ndarray:
-        """Set every unit's paragraph vector; returns them as a matrix (a row per unit)."""
-        keys = [u.key for u in units]
-        matrix = self.cache.vectors(keys, lambda k: units[k].normalised, self.encode)
+    def attach_paragraphs(
+        self,
+        units: Sequence[Unit],
+        known: np.ndarray | None = None,
+        rows: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Set every unit's paragraph vector; returns them as a matrix (a row per
+        unit). `known`: vectors already read (the last build's snapshot), with
+        `rows[k]` the row of units[k] there (-1: not there)."""
+        if known is None or rows is None:
+            rows = np.full(len(units), -1, dtype=np.int64)
+        found = rows >= 0
+        missing = np.flatnonzero(~found).tolist()
+        fresh = self.cache.vectors(
+            [units[k].key for k in missing], lambda m: units[missing[m]].normalised, self.encode
+        )
+        if found.any():
+            # One plain gather (the missing rows are filled below): assigning
+            # through the mask instead took 0.6-1.3 s for 50,000 rows, this 0.02-0.05.
+            matrix = known[np.where(found, rows, 0)].astype(np.float32, copy=False)
+        else:
+            matrix = np.zeros((len(units), fresh.shape[1]), dtype=np.float32)
+        if missing:
+            matrix[missing] = fresh
+        self._from_snapshot += int(found.sum())
         for unit, row in zip(units, matrix, strict=True):
             unit.vector = row
         if units:
             units[0].corpus.load_sentence_vectors = self.attach_sentences
+        self.matrix = matrix
         return matrix
 
     def attach_sentences(self, units: Sequence[Unit]) -> None:
