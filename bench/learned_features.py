@@ -1,16 +1,19 @@
-"""Features of a candidate pair for a learned paraphrase decision (experiment,
-bench/repeats_learned.py): what the detector computes for a pair anyway
-(scoring.PairScore) plus a few cheap counts."""
+"""Features of a candidate pair for the learned decision's experiments
+(bench/repeats_learned.py): the scores the detector computes for a pair
+anyway, a few cheap ones, and the novel-piece alignment of
+repeats/learned.py (the package's model uses two of them: learned.FEATURES)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from editorial.repeats.embeddings import load_encoder
+from editorial.repeats import learned
 from editorial.repeats.facts import _COMMON
 from editorial.repeats.scoring import PairScore
-from editorial.repeats.tokens import content_pieces
 
+# Column order of the experiments' feature matrices (their column indexes).
 NAMES = (
     "paragraph",
     "align_min",
@@ -30,78 +33,44 @@ NAMES = (
 )
 
 
-def _directions(sims: np.ndarray, wa: np.ndarray | None = None, wb: np.ndarray | None = None):
-    a = sims.max(axis=1)
-    b = sims.max(axis=0)
-    if wa is not None:
-        da, db = float((a * wa).sum() / wa.sum()), float((b * wb).sum() / wb.sum())
+def directions(
+    sims: np.ndarray, a_weights: np.ndarray | None = None, b_weights: np.ndarray | None = None
+) -> tuple[float, float]:
+    """(smaller, larger) of the two directions' mean best match in a
+    similarity matrix, each weighted when weights are given."""
+    if not sims.size:
+        return 0.0, 0.0
+    rows, cols = sims.max(axis=1), sims.max(axis=0)
+    if a_weights is None or b_weights is None:
+        first, second = float(rows.mean()), float(cols.mean())
     else:
-        da, db = float(a.mean()), float(b.mean())
-    return min(da, db), max(da, db)
+        first = float((rows * a_weights).sum() / a_weights.sum())
+        second = float((cols * b_weights).sum() / b_weights.sum())
+    return min(first, second), max(first, second)
 
 
-_TOKENIZER = []
-
-
-def pieces(unit) -> list[str]:
-    """The word pieces behind `unit.token_vectors`, one per row (tokens.py)."""
-    if not _TOKENIZER:
-        _TOKENIZER.append(load_encoder("packaged").tokenizer)
-    found = _TOKENIZER[0].encode(unit.normalised).tokens
-    return [found[i] for i in content_pieces(found)]
-
-
-def novel_alignment(s: PairScore) -> tuple[float, float]:
-    """Token alignment over the pieces that the other paragraph does not
-    contain word for word (a paraphrase's synonyms align, a same-template
-    sentence's substituted words do not): the smaller direction's mean best
-    cosine (1.0 when nothing is novel), and the share of novel pieces."""
-    a, b = s.a.token_vectors, s.b.token_vectors
-    if a is None or not len(a) or not len(b):
-        return 0.0, 1.0
-    pa, pb = pieces(s.a), pieces(s.b)
-    sims = a @ b.T
-    values, novel, total = [], 0, 0
-    for words, other, best in ((pa, set(pb), sims.max(axis=1)), (pb, set(pa), sims.max(axis=0))):
-        keep = [i for i, w in enumerate(words) if w not in other and w not in _COMMON]
-        values.append(float(best[keep].mean()) if keep else 1.0)
-        novel += len(keep)
-        total += len(words)
-    return min(values), novel / max(total, 1)
+def content_overlap(a: Sequence[str], b: Sequence[str]) -> tuple[float, float]:
+    """(Jaccard, the smaller side's share) of the content words shared."""
+    ca = {w for w in a if w not in _COMMON and not w.isdigit()}
+    cb = {w for w in b if w not in _COMMON and not w.isdigit()}
+    shared = len(ca & cb)
+    return shared / max(len(ca | cb), 1), min(shared / max(len(ca), 1), shared / max(len(cb), 1))
 
 
 def pair_features(s: PairScore) -> np.ndarray:
+    """The pair's features in NAMES order (needs token vectors and pieces)."""
     a, b = s.a, s.b
-    if len(a.sentence_vectors) and len(b.sentence_vectors):
-        al = _directions(
-            a.sentence_vectors @ b.sentence_vectors.T, a.sentence_weights, b.sentence_weights
-        )
-    else:
-        al = (0.0, 0.0)
-    ta, tb = a.token_vectors, b.token_vectors
-    tok = _directions(ta @ tb.T) if ta is not None and len(ta) and len(tb) else (0.0, 0.0)
-    ca = {w for w in a.tokens if w not in _COMMON and not w.isdigit()}
-    cb = {w for w in b.tokens if w not in _COMMON and not w.isdigit()}
-    inter = len(ca & cb)
-    jac = inter / max(len(ca | cb), 1)
-    cover = min(inter / max(len(ca), 1), inter / max(len(cb), 1))
+    ta, tb, pieces = a.token_vectors, b.token_vectors, a.corpus.token_pieces
+    if ta is None or tb is None or pieces is None:
+        raise ValueError("the pair has no token vectors: attach tokens.attach_loader first")
+    align = directions(a.sentence_vectors @ b.sentence_vectors.T,
+                       a.sentence_weights, b.sentence_weights)  # fmt: skip
     fa, fb = a.facts, b.facts
-    return np.array(
-        [
-            s.paragraph,
-            al[0],
-            al[1],
-            tok[0],
-            tok[1],
-            s.length_ratio,
-            jac,
-            cover,
-            s.lexical,
-            len(fa.numbers & fb.numbers),
-            len(fa.numbers ^ fb.numbers),
-            len(fa.names & fb.names),
-            len(fa.names ^ fb.names),
-            *novel_alignment(s),
-        ],
-        float,
-    )
+    values = (
+        s.paragraph, *align, *directions(ta @ tb.T), s.length_ratio,
+        *content_overlap(a.tokens, b.tokens), s.lexical,
+        len(fa.numbers & fb.numbers), len(fa.numbers ^ fb.numbers),
+        len(fa.names & fb.names), len(fa.names ^ fb.names),
+        *learned.novel_alignment(ta, tb, pieces(a), pieces(b)),
+    )  # fmt: skip
+    return np.array(values, float)
