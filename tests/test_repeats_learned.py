@@ -50,17 +50,28 @@ def article(*texts: str) -> Document:
     )
 
 
-def found(document: Document) -> list[tuple[int, str, int]]:
-    report = detect_repeats([document], RepeatSettings(cache_dir=None))
+def found(document: Document, **settings) -> list[tuple[int, str, int]]:
+    report = detect_repeats([document], RepeatSettings(cache_dir=None, **settings))
     return [(f.paragraph, f.kind, f.repeats.paragraph) for f in report.findings]
 
 
-def test_a_reworded_paragraph_the_token_rule_leaves_open_is_found(monkeypatch):
+def test_a_reworded_paragraph_the_token_rule_leaves_open_is_found():
     doc = article(ORIGINAL, *FILLER, REWORDED)
     assert found(doc) == [(4, "paraphrase", 1)]
-    # The learned rule finds it: with a cut no probability reaches, nothing does.
-    monkeypatch.setattr(learned, "CUT", 1.01)
-    assert found(doc) == []
+    # The learned rule finds it: without it, nothing does.
+    assert found(doc, learned_rule=False) == []
+
+
+def test_the_site_setting_turns_the_learned_rule_off(tmp_path):
+    from editorial import settings as plugin_settings
+    from editorial.site import repeat_settings
+
+    base = {"PATH": str(tmp_path / "content")}
+    assert repeat_settings(base).thresholds == RepeatSettings().thresholds  # one default
+    assert repeat_settings(base).thresholds.learned is True
+    off = repeat_settings({**base, "EDITORIAL_REPEATS_LEARNED": False})
+    assert off.thresholds.learned is False
+    assert plugin_settings.validate({**base, "EDITORIAL_REPEATS_LEARNED": False}) == []
 
 
 def test_the_same_template_saying_other_things_is_not_a_repeat(monkeypatch):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from editorial.paragraphs import ParagraphRecord
-from editorial.repeats import Document, RepeatSettings, learned
+from editorial.repeats import Document, RepeatSettings
 from editorial.repeats.database import open_database
 from editorial.repeats.detect import detect_repeats
 from editorial.repeats.tokens import TokenCache, content_pieces, stored, token_alignment
@@ -116,9 +116,8 @@ def test_a_reworded_paragraph_is_found_and_a_same_topic_one_is_not(tmp_path, enc
     assert encoder.embedded == embedded
     # It is the token alignment that finds it: without the rules that read it
     # (the token threshold and the learned rule, learned.py), nothing is.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(learned, "CUT", 1.01)
-        assert found(doc, RepeatSettings(cache_dir=None, tokens_threshold=1.01)) == []
+    without = RepeatSettings(cache_dir=None, tokens_threshold=1.01, learned_rule=False)
+    assert found(doc, without) == []
     # And the same-topic paragraph is as close as the reworded one by the
     # paragraph cosine (a semantic candidate), so the token rule did judge it.
     vectors = encoder.encode([ORIGINAL, SAME_TOPIC, REWORDED])

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from editorial.repeats import facts as facts_mod
-from editorial.repeats import learned
+from editorial.repeats import learned as learned_rule
 from editorial.repeats.inputs import Thresholds
 from editorial.repeats.lexical import containment, word_ratio, word_ratio_bound
 from editorial.repeats.tokens import token_alignment
@@ -88,6 +88,11 @@ class PairScore:
         if a is None or b is None:
             return None
         return token_alignment(a, b)
+
+    @cached_property
+    def learned(self) -> bool:
+        """The learned rule (learned.py) takes the pair for a paraphrase."""
+        return learned_rule.accepts(self)
 
     @cached_property
     def conflict(self) -> str | None:
@@ -161,7 +166,9 @@ def classify(score: PairScore, thresholds: Thresholds) -> tuple[str, float] | No
     verdict = accepted_without_tokens(score, thresholds)
     if verdict is None and open_for_tokens(score, thresholds):
         tokens = score.tokens
-        if tokens is not None and (tokens >= thresholds.tokens or learned.accepts(score)):
+        if tokens is not None and (
+            tokens >= thresholds.tokens or (thresholds.learned and score.learned)
+        ):
             verdict = "paraphrase", tokens
     if verdict is None or score.conflict:
         return None
