@@ -39,6 +39,7 @@ from bench.repeats_articles import (
     read_seed,
 )
 from bench.repeats_corpora import read_mrpc, read_sts
+from bench.repeats_metrics import precision_threshold
 from editorial.paragraphs import ParagraphRecord
 from editorial.repeats import blocks, decisions, learned, scoring, tokens
 from editorial.repeats.detect import (
@@ -103,15 +104,6 @@ def train(x: np.ndarray, y: np.ndarray, columns: list[int], ridge: float = 1.0) 
     mean, scale = standardise(x[:, columns])
     w = fit_logistic((x[:, columns] - mean) / scale, y, ridge)
     return Model(columns, mean, scale, w)
-
-
-def precision_cut(scores: np.ndarray, y: np.ndarray, precision: float) -> float:
-    order = np.argsort(-scores, kind="stable")
-    s, yy = scores[order], y[order]
-    prec = np.cumsum(yy == 1) / np.arange(1, len(yy) + 1)
-    last = np.r_[s[1:] != s[:-1], True]
-    ok = np.flatnonzero((prec >= precision) & last)
-    return float(s[ok.max()]) if len(ok) else 1.0
 
 
 # ------------------------------------------------------- public pair sets
@@ -241,7 +233,7 @@ FEATURE_SETS = {
 def fitted(x, y, columns, ridge: float = 1.0) -> Model:
     """A model fitted on (x, y) with its cut at precision >= 0.90 there (in sample)."""
     model = train(x, y, columns, ridge)
-    model.cut = precision_cut(model.score(x), y, 0.90)
+    model.cut = precision_threshold(model.score(x), y, 0.90)
     return model
 
 
@@ -255,7 +247,7 @@ def cross_validated(x, y, columns, folds: int = 5, seed: int = 0) -> tuple[Model
         fit = np.setdiff1d(order, test)
         scores[test] = train(x[fit], y[fit], columns).score(x[test])
     model = train(x, y, columns)
-    model.cut = precision_cut(scores, y, 0.90)
+    model.cut = precision_threshold(scores, y, 0.90)
     chosen = scores >= model.cut
     stats = {"precision": float(y[chosen].mean()) if chosen.any() else 1.0,
              "recall": float((chosen & (y == 1)).sum() / y.sum()), "n": len(y)}  # fmt: skip
@@ -375,7 +367,7 @@ def real_negatives(rows: dict, sets: dict) -> None:
         for h in (0, 1):
             negatives = paine[same & (half == h)]
             model = train(np.vstack([x0, negatives]), np.r_[y0, np.zeros(len(negatives))], columns)
-            model.cut = precision_cut(model.score(x0), y0, 0.90)
+            model.cut = precision_threshold(model.score(x0), y0, 0.90)
             other = paine[same & (half != h)]
             new = int(((model.score(other) >= model.cut) & (other[:, 3] < token)).sum())
             recall = (model.score(x0[y0 == 1]) >= model.cut).mean()
@@ -420,7 +412,7 @@ def main(argv=None) -> int:
         print(f"== {name}: {model.describe()}")
         if stats:
             print(f"  out of fold at the cut: precision {stats['precision']:.3f} "
-                  f"recall {stats['recall']:.3f} of {stats['n']} open pairs")  # fmt: skip
+                  f"recall {stats['recall']:.3f} of its {stats['n']} training pairs")  # fmt: skip
         for public in ("mrpc", "sts"):
             result = held_out(rows[public], model, True)
             print(f"  {public}, learned rule beside the token rule: {result}")
