@@ -40,7 +40,7 @@ def test_missing_corpus_folders_are_reported_not_fatal(tmp_path, monkeypatch):
 
 
 def test_the_logistic_fit_recovers_the_model_that_made_the_labels():
-    from bench.repeats_learned import fit_logistic
+    from bench.learned_model import fit_logistic
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(4000, 2))
@@ -56,11 +56,12 @@ def test_written_coefficients_give_the_fitted_models_probabilities(tmp_path, mon
     import importlib.util
 
     from bench import repeats_learned
+    from bench.learned_model import Model
     from editorial.repeats import learned
 
     columns = [repeats_learned.NAMES.index(name) for name in learned.FEATURES]
-    model = repeats_learned.Model(columns, np.array([0.8, 0.4]), np.array([0.08, 0.17]),
-                                  np.array([1.5, 0.9, 0.4]), cut=0.7)  # fmt: skip
+    model = Model(columns, np.array([0.8, 0.4]), np.array([0.08, 0.17]),
+                  np.array([1.5, 0.9, 0.4]), cut=0.7)  # fmt: skip
     copy = tmp_path / "learned.py"
     copy.write_text(Path(learned.__file__).read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(repeats_learned, "LEARNED", copy)
