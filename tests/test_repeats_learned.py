@@ -12,6 +12,8 @@ import pytest
 from editorial.paragraphs import ParagraphRecord
 from editorial.repeats import Document, RepeatSettings, learned, results
 from editorial.repeats.detect import detect_repeats
+from editorial.repeats.scoring import score_pair
+from editorial.repeats.units import build_units
 
 # From tests/data/repeats/reworded/2024-04-app-store-fees.md: paragraph 6
 # rewords paragraph 3 (clauses reordered, other words for the same facts).
@@ -118,3 +120,17 @@ def test_changing_the_coefficients_changes_the_code_version(tmp_path, monkeypatc
     assert cut in text
     (package / "learned.py").write_text(text.replace(cut, "CUT = 0.5"), encoding="utf-8")
     assert results.code_version.__wrapped__() != before
+
+
+def test_pieces_that_do_not_match_the_vectors_give_no_verdict():
+    """Token vectors made another way (not one per piece): no features, so
+    the learned rule accepts nothing rather than misreading them."""
+    units = build_units([article(ORIGINAL, REWORDED)], min_words=8)
+    units[0].token_vectors = np.eye(3, dtype=np.float32)
+    units[1].token_vectors = np.eye(3, dtype=np.float32)
+    units[0].corpus.token_pieces = lambda unit: ["fee", "apple"]  # two pieces, three rows
+    score = score_pair(units[0], units[1])
+    assert learned.features(score) is None
+    assert not learned.accepts(score)
+    units[0].corpus.token_pieces = lambda unit: ["fee", "apple", "levy"]
+    assert learned.features(score) is not None

@@ -72,12 +72,16 @@ def novel_alignment(
 
 
 def features(score: PairScore) -> dict[str, float] | None:
-    """The pair's features by name; None without token vectors or pieces."""
+    """The pair's features by name; None without token vectors or pieces, or
+    when the pieces are not one per row (vectors made another way)."""
     a, b = score.a.token_vectors, score.b.token_vectors
     pieces = score.a.corpus.token_pieces
     if a is None or b is None or pieces is None:
         return None
-    novel, _ = novel_alignment(a, b, pieces(score.a), pieces(score.b))
+    a_pieces, b_pieces = pieces(score.a), pieces(score.b)
+    if len(a_pieces) != len(a) or len(b_pieces) != len(b):
+        return None
+    novel, _ = novel_alignment(a, b, a_pieces, b_pieces)
     return {"tokens_min": token_alignment(a, b), "novel_tokens_min": novel}
 
 
