@@ -16,7 +16,7 @@ import numpy as np
 from bench.repeats_metrics import best_accuracy_threshold, binary_metrics, precision_threshold
 from bench.repeats_output import write_line
 from editorial.paragraphs import ParagraphRecord
-from editorial.repeats import tokens
+from editorial.repeats import learned, tokens
 from editorial.repeats.detect import Document, RepeatSettings, build_units, embed_units
 from editorial.repeats.scoring import Thresholds, score_pair
 
@@ -71,16 +71,15 @@ def pair_scores(
     for k in range(len(pairs)):
         a, b = by_doc.get(2 * k), by_doc.get(2 * k + 1)
         if a is None or b is None:
-            rows.append((0.0, 0.0, 0.0, 0.0, False, False))
+            rows.append((0.0, 0.0, 0.0, 0.0, False, False, False))
             continue
         s = score_pair(a, b)
         token_score = s.tokens if s.tokens is not None else 0.0
         lexical = max(s.lexical, s.containment)
-        rows.append(
-            (s.semantic, s.paragraph, token_score, lexical, bool(s.conflict), s.numbers_agree)
-        )
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 6
-    names = ("semantic", "paragraph", "tokens", "lexical", "conflict", "numbers_agree")
+        rows.append((s.semantic, s.paragraph, token_score, lexical, bool(s.conflict),
+                     s.numbers_agree, learned.accepts(s)))  # fmt: skip
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 7
+    names = ("semantic", "paragraph", "tokens", "lexical", "conflict", "numbers_agree", "learned")
     scores = {name: np.array(column) for name, column in zip(names, columns, strict=True)}
     scores["labels"] = np.array([p[2] for p in pairs])
     return scores
@@ -100,11 +99,12 @@ def same_facts_threshold(scores: dict[str, np.ndarray]) -> float:
 def decide(scores: dict[str, np.ndarray], th: Thresholds) -> np.ndarray:
     """The detector's own-evidence rule on sentence pairs: near, paraphrase,
     paraphrase with the same facts, or a semantic candidate whose token
-    alignment reaches its threshold (corroboration by a block does not apply)."""
+    alignment reaches its threshold or that the learned rule accepts
+    (repeats/learned.py; corroboration by a block does not apply)."""
     eff = effective(scores)
     near = (scores["lexical"] >= th.near) & ~scores["conflict"]
-    candidate = scores["paragraph"] >= min(th.paraphrase, th.same_facts)
-    worded = candidate & (effective(scores, "tokens") >= th.tokens)
+    candidate = (scores["paragraph"] >= min(th.paraphrase, th.same_facts)) & ~scores["conflict"]
+    worded = candidate & ((scores["tokens"] >= th.tokens) | scores["learned"])
     return (
         near | (eff >= th.paraphrase) | (scores["numbers_agree"] & (eff >= th.same_facts)) | worded
     )
@@ -230,7 +230,8 @@ def _print_rule_scores(
     m = binary_metrics(decide(scores, th).astype(float), y, 0.5)
     write_line(
         out,
-        f"  the detector's own-evidence rule (near | paraphrase | same facts | tokens; defaults, "
+        "  the detector's own-evidence rule (near | paraphrase | same facts | tokens | learned; "
+        f"defaults, "
         f"chosen on both corpora): precision {m['precision']:.3f} recall {m['recall']:.3f} "
         f"F1 {m['f1']:.3f} accuracy {m['accuracy']:.3f}",
     )

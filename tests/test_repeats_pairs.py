@@ -26,13 +26,14 @@ class Evidence:
 
     FIELDS = (
         "lexical", "lexical_bound", "containment", "paragraph", "alignment",
-        "conflict", "length_ratio", "numbers_agree", "tokens",
+        "conflict", "length_ratio", "numbers_agree", "tokens", "learned",
     )  # fmt: skip
 
     def __init__(self, **values):
         self._values = {
             "lexical": 0.0, "containment": 0.0, "paragraph": None, "alignment": None,
             "conflict": None, "length_ratio": 1.0, "numbers_agree": False, "tokens": None,
+            "learned": False,
         }  # fmt: skip
         self._values.update(values)
         self._values.setdefault("lexical_bound", self._values["lexical"])
@@ -88,6 +89,18 @@ class Evidence:
             Evidence(paragraph=0.8, alignment=0.7, tokens=0.8), None, id="tokens below 0.81"
         ),
         pytest.param(
+            Evidence(paragraph=0.8, alignment=0.7, tokens=0.78, learned=True),
+            ("paraphrase", 0.78),
+            id="tokens below 0.81, the learned rule accepts",
+        ),
+        pytest.param(
+            Evidence(
+                paragraph=0.8, alignment=0.7, tokens=0.78, learned=True, conflict="numbers differ"
+            ),
+            None,
+            id="learned rule: fact veto",
+        ),
+        pytest.param(
             Evidence(paragraph=0.76, alignment=0.7, tokens=0.95),
             None,
             id="tokens only for semantic candidates",
@@ -115,7 +128,7 @@ def eager_classify(e, t):
     if e.semantic is not None and e.numbers_agree and e.semantic >= t.same_facts:
         return "paraphrase", e.semantic
     candidate = e.paragraph is not None and e.paragraph >= t.same_facts
-    if candidate and e.tokens is not None and e.tokens >= t.tokens:
+    if candidate and e.tokens is not None and (e.tokens >= t.tokens or (t.learned and e.learned)):
         return "paraphrase", e.tokens
     return None
 
@@ -136,8 +149,11 @@ def test_classify_equals_the_eager_rule_and_reads_costly_parts_only_when_needed(
         if values["paragraph"] is not None:
             values["alignment"] = rng.uniform(0.5, 1.0)
             values["tokens"] = rng.uniform(0.6, 1.0)
+            values["learned"] = rng.random() < 0.3
         lazy, eager = Evidence(**values), Evidence(**values)
         assert classify(lazy, T) == eager_classify(eager, T)
+        off = Thresholds(learned=False)
+        assert classify(Evidence(**values), off) == eager_classify(Evidence(**values), off)
         if values["lexical_bound"] < T.near and (
             values["containment"] < T.near or values["length_ratio"] < 0.5
         ):

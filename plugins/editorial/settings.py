@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     "EDITORIAL_REPEATS_CORROBORATED": 0.65,
     # Token alignment (word piece by word piece) for a pair the others leave open.
     "EDITORIAL_REPEATS_TOKENS": 0.81,
+    # Below it, a rule learned on public data (docs/checks.md) may still accept
+    # such a pair; False turns that rule off.
+    "EDITORIAL_REPEATS_LEARNED": True,
     # An article with more paragraphs is checked for exact and near repeats
     # only, with a warning: paraphrase detection grows with its size (a 1 MB
     # article of 2,000 paragraphs took 3.5 minutes and 700 MB on a first build).

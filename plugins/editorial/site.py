@@ -45,6 +45,7 @@ def repeat_settings(settings: Mapping[str, Any]) -> RepeatSettings:
         same_facts_threshold=float(get("EDITORIAL_REPEATS_SAME_FACTS")),
         corroborated_threshold=float(get("EDITORIAL_REPEATS_CORROBORATED")),
         tokens_threshold=float(get("EDITORIAL_REPEATS_TOKENS")),
+        learned_rule=bool(get("EDITORIAL_REPEATS_LEARNED")),
     )
 
 

@@ -43,6 +43,10 @@ class Thresholds:
       precision only from 0.89, recall 0.37). Asked only of pairs whose
       paragraph cosine reaches the lowest threshold above and that no other
       rule accepts.
+    * ``learned`` = True: below ``tokens``, such a pair is still a paraphrase
+      when the learned rule accepts it (learned.py: a logistic regression on
+      the token alignment and the alignment of the word pieces the other
+      paragraph lacks, its cut chosen as ``tokens`` is); False turns it off.
     """
 
     near: float = 0.80
@@ -50,6 +54,7 @@ class Thresholds:
     same_facts: float = 0.77
     corroborated: float = 0.65
     tokens: float = 0.81
+    learned: bool = True
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ class RepeatSettings:
     same_facts_threshold: float = Thresholds.same_facts
     corroborated_threshold: float = Thresholds.corroborated
     tokens_threshold: float = Thresholds.tokens
+    learned_rule: bool = Thresholds.learned
 
     @property
     def thresholds(self) -> Thresholds:
@@ -87,4 +93,5 @@ class RepeatSettings:
             same_facts=self.same_facts_threshold,
             corroborated=self.corroborated_threshold,
             tokens=self.tokens_threshold,
+            learned=self.learned_rule,
         )

@@ -20,7 +20,9 @@ The semantic score of a pair is ``min(paragraph, alignment)``: both the whole
 and every part must agree. A semantic candidate that no rule on these scores
 accepts is still a paraphrase when its token alignment reaches its own
 threshold (rewording keeps every word's meaning; same-topic writing does
-not). Thresholds live in :class:`Thresholds`; how each
+not), or when the learned rule (learned.py: a logistic regression over these
+scores and the alignment of the words one side lacks) accepts it.
+Thresholds live in :class:`Thresholds`; how each
 was chosen is documented there and printed by `invoke bench.repeats`.
 """
 
@@ -32,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from editorial.repeats import facts as facts_mod
+from editorial.repeats import learned as learned_rule
 from editorial.repeats.inputs import Thresholds
 from editorial.repeats.lexical import containment, word_ratio, word_ratio_bound
 from editorial.repeats.tokens import token_alignment
@@ -85,6 +88,11 @@ class PairScore:
         if a is None or b is None:
             return None
         return token_alignment(a, b)
+
+    @cached_property
+    def learned(self) -> bool:
+        """The learned rule (learned.py) takes the pair for a paraphrase."""
+        return learned_rule.accepts(self)
 
     @cached_property
     def conflict(self) -> str | None:
@@ -152,11 +160,15 @@ def classify(score: PairScore, thresholds: Thresholds) -> tuple[str, float] | No
     cheapest first: the facts only for a pair that would otherwise be
     accepted, the sentence alignment only when the paragraph cosine (its
     upper bound) reaches a threshold, the token alignment (a model call)
-    only for such a pair that nothing else accepts and whose facts agree."""
+    only for such a pair that nothing else accepts and whose facts agree;
+    such a pair below the token threshold is a paraphrase still when the
+    learned rule (learned.py) accepts it, reported with its token score."""
     verdict = accepted_without_tokens(score, thresholds)
     if verdict is None and open_for_tokens(score, thresholds):
         tokens = score.tokens
-        if tokens is not None and tokens >= thresholds.tokens:
+        if tokens is not None and (
+            tokens >= thresholds.tokens or (thresholds.learned and score.learned)
+        ):
             verdict = "paraphrase", tokens
     if verdict is None or score.conflict:
         return None

@@ -105,6 +105,21 @@ def attach_loader(
             unit.token_vectors = found[unit.key]
 
     units[0].corpus.load_token_vectors = load
+    units[0].corpus.token_pieces = piece_reader(encoder)
+
+
+def piece_reader(encoder) -> Callable[[Unit], list[str]]:
+    """A function giving the word pieces behind a unit's token vectors, one
+    per row (the encoder's tokenizer on the same text; remembered by text)."""
+    seen: dict[str, list[str]] = {}
+
+    def pieces(unit: Unit) -> list[str]:
+        if unit.key not in seen:
+            found = encoder.tokenizer.encode(unit.normalised).tokens
+            seen[unit.key] = [found[i] for i in content_pieces(found)]
+        return seen[unit.key]
+
+    return pieces
 
 
 def stored(matrix: np.ndarray) -> np.ndarray:

@@ -43,6 +43,9 @@ class Corpus:
         self.load_sentence_vectors: Callable[[Sequence[Unit]], None] | None = None
         # Set by tokens.attach_loader: fills `token_vectors` of the units given.
         self.load_token_vectors: Callable[[Sequence[Unit]], None] | None = None
+        # Set by tokens.attach_loader: the word pieces behind a unit's token
+        # vectors, one per row (learned.py).
+        self.token_pieces: Callable[[Unit], list[str]] | None = None
         self._names: dict[int, frozenset[str]] = {}
 
     @cached_property
