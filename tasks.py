@@ -52,8 +52,9 @@ def livereload(c, port=8000, bind="127.0.0.1"):
 
 @task(help={"k": "only tests matching this expression (pytest -k)"})
 def test(c, k=""):
-    """Run the whole test suite (and ruff)."""
+    """Run the whole test suite (and ruff: lint and format)."""
     c.run(f"{sys.executable} -m ruff check .", pty=False)
+    c.run(f"{sys.executable} -m ruff format --check .", pty=False)
     args = f" -k {k!r}" if k else ""
     c.run(f"{sys.executable} -m pytest{args}", pty=False)
 
@@ -113,8 +114,7 @@ def audit(c):
     positional=["target"],
     iterable=["path"],
     help={
-        "target": "the file or directory to check (default: content/); "
-        "more with -p or after --",
+        "target": "the file or directory to check (default: content/); more with -p or after --",
         "path": "another file or directory to check (repeatable)",
         "format": "text (default), json or github (GitHub Actions annotations)",
         "strict": "warnings fail the check too (exit 1)",
@@ -132,9 +132,7 @@ def check(c, target="", path=None, format="text", strict=False, rules=False):
     # into one string (c.remainder), which loses the quoting of "my file.md".
     after = sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else []
     paths = [*([target] if target else []), *(path or ()), *after]
-    sys.exit(
-        check_cmd.check(ROOT, paths, output_format=format, strict=strict, list_rules=rules)
-    )
+    sys.exit(check_cmd.check(ROOT, paths, output_format=format, strict=strict, list_rules=rules))
 
 
 @task(
@@ -152,9 +150,7 @@ def new(c, title, category="", tags="", author=None, date=""):
     from editorial.commands import new as new_cmd
 
     sys.exit(
-        new_cmd.new(
-            ROOT, title, category=category, tags=tags, author=author, when=date or None
-        )
+        new_cmd.new(ROOT, title, category=category, tags=tags, author=author, when=date or None)
     )
 
 

@@ -90,9 +90,7 @@ def test_github_format_prints_annotations(tmp_path):
     path.write_text(article("A", "2024-01-01", PARA_A, PARA_A))
     code, out, _ = run([path], fmt="github")
     assert code == 1
-    assert out.splitlines()[0].startswith(
-        f"::error file={path},line=9,title=repeated-paragraph::"
-    )
+    assert out.splitlines()[0].startswith(f"::error file={path},line=9,title=repeated-paragraph::")
 
 
 def test_unknown_format_is_a_usage_error(tmp_path):

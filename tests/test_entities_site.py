@@ -216,17 +216,21 @@ def test_article_json_ld_is_safe_in_a_script(dumps_kwargs):
             "headline": f"Meta’s & the PTA's </script><script> {number}",
             "url": f"https://policy.example.org/2022/a-{number}/",
             "mainEntityOfPage": {
-                "@type": "WebPage", "@id": f"https://policy.example.org/2022/a-{number}/"
+                "@type": "WebPage",
+                "@id": f"https://policy.example.org/2022/a-{number}/",
             },
             "datePublished": f"2022-01-0{number + 1}T10:30:00",
             "dateModified": f"2022-01-0{number + 1}T10:30:00",
             "image": ["https://policy.example.org/theme/images/share.png"],
             "author": [],
             "publisher": {
-                "@type": "Organization", "name": "Policy <Desk> & 'Co'",
+                "@type": "Organization",
+                "name": "Policy <Desk> & 'Co'",
                 "url": "https://policy.example.org/",
-                "logo": {"@type": "ImageObject",
-                         "url": "https://policy.example.org/theme/images/logo.png"},
+                "logo": {
+                    "@type": "ImageObject",
+                    "url": "https://policy.example.org/theme/images/logo.png",
+                },
             },
             "description": "Meta’s & the PTA's </script><script>",
             "mentions": [page.jsonld for page in entities],

@@ -658,10 +658,13 @@ def test_acknowledged_repeats_publish(site: Site) -> None:
     assert tip(site.remote) is not None
 
 
-DRAFT_REPEATING_ARTICLE = REPEATING_ARTICLE.replace(
-    "Category: Transparency\n",
-    "Category: Transparency\nStatus: draft\nSummary: TODO: one or two sentences.\n",
-) + "\nSee [the follow-up]({filename}../2025/not-written-yet.md) for what happens next.\n"
+DRAFT_REPEATING_ARTICLE = (
+    REPEATING_ARTICLE.replace(
+        "Category: Transparency\n",
+        "Category: Transparency\nStatus: draft\nSummary: TODO: one or two sentences.\n",
+    )
+    + "\nSee [the follow-up]({filename}../2025/not-written-yet.md) for what happens next.\n"
+)
 
 
 def test_a_drafts_findings_are_reported_but_block_only_with_include_drafts(site: Site) -> None:

@@ -37,7 +37,7 @@ FILLER = (
 # 1 Samuel 8 as Paine quotes it: the same template, other things taken.
 FIELDS = (
     '"And he will take your fields, and your vineyards, and your olive-yards, even the '
-    'best of them, and give them to his servants.'
+    "best of them, and give them to his servants."
 )
 TENTH = (
     '"And he will take the tenth of your seed, and of your vineyards, and give to his '

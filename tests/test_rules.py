@@ -22,21 +22,28 @@ HEAD = "Title: T\nDate: 2025-02-20\nCategory: Tests\nTags: a, b\nSummary: Fine.\
 # rule id -> (a source that breaks it, the text on the line it names, a source that does not)
 CASES = {
     "summary-placeholder": (
-        HEAD.replace("Summary: Fine.", "Summary: TODO: write me"), "Summary: TODO",
+        HEAD.replace("Summary: Fine.", "Summary: TODO: write me"),
+        "Summary: TODO",
         HEAD + "\nBody.\n",
     ),
     "summary-missing": (
-        HEAD.replace("Summary: Fine.\n", "Status: draft\n"), "Status: draft",
+        HEAD.replace("Summary: Fine.\n", "Status: draft\n"),
+        "Status: draft",
         HEAD + "\nBody.\n",
     ),
     "category-missing": (
-        HEAD.replace("Category: Tests", "Category:"), "Category:", HEAD + "\nBody.\n",
+        HEAD.replace("Category: Tests", "Category:"),
+        "Category:",
+        HEAD + "\nBody.\n",
     ),
     "tags-missing": (
-        HEAD.replace("Tags: a, b\n", "") + "\nBody.\n", "Summary: Fine.", HEAD + "\nBody.\n",
+        HEAD.replace("Tags: a, b\n", "") + "\nBody.\n",
+        "Summary: Fine.",
+        HEAD + "\nBody.\n",
     ),
     "stale-draft": (
-        HEAD.replace("2025-02-20", "2024-12-01") + "Status: draft\n\nOld.\n", "Status: draft",
+        HEAD.replace("2025-02-20", "2024-12-01") + "Status: draft\n\nOld.\n",
+        "Status: draft",
         HEAD + "Status: draft\n\nA draft of last week.\n",
     ),
     "acknowledged-paragraph-missing": (
@@ -45,20 +52,24 @@ CASES = {
         HEAD + "Acknowledge_Repeats: 2\n\nOne paragraph.\n\nTwo paragraphs.\n",
     ),
     "link-target-missing": (
-        HEAD + "\nSee [this]({filename}/nowhere.md).\n", "nowhere.md",
+        HEAD + "\nSee [this]({filename}/nowhere.md).\n",
+        "nowhere.md",
         HEAD + "\nSee [that]({filename}other.md#part) and ![x]({static}/images/pic.png).\n",
     ),
     "image-alt-missing": (
-        HEAD + "\nText.\n\n![](https://example.org/a.png)\n", "![](",
+        HEAD + "\nText.\n\n![](https://example.org/a.png)\n",
+        "![](",
         HEAD + "\n![A chart of takedowns](https://example.org/a.png)\n\n<img src=x alt='A map'>\n",
     ),
     "insecure-link": (
-        HEAD + "\nRead [the law](http://example.org/act) first.\n", "http://example.org/act",
+        HEAD + "\nRead [the law](http://example.org/act) first.\n",
+        "http://example.org/act",
         HEAD + "\nRead [it](https://example.org/act); run `curl http://localhost:8000`.\n"
         "\n```\nhttp://example.org in code is not a link\n```\n",
     ),
     "heading-level-skipped": (
-        HEAD + "\n## Part\n\nText.\n\n#### Detail\n\nMore.\n", "#### Detail",
+        HEAD + "\n## Part\n\nText.\n\n#### Detail\n\nMore.\n",
+        "#### Detail",
         HEAD + "\n## Part\n\n### Detail\n\n## Next\n\nSetext\n------\n",
     ),
 }

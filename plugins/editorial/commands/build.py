@@ -124,7 +124,8 @@ def run_pelican(
         articles=len(review.articles) if review else 0,
         problems=log.problems,
         drafts=frozenset(
-            path for path, item in (review.articles.items() if review else ())
+            path
+            for path, item in (review.articles.items() if review else ())
             if getattr(item, "status", "") == "draft"
         ),
     )

@@ -59,9 +59,7 @@ def split_tags(tags: str | None) -> list[str]:
     return [tag.strip() for tag in (tags or "").split(",") if tag.strip()]
 
 
-def render(
-    title: str, slug: str, when: str, category: str, tags: list[str], author: str
-) -> str:
+def render(title: str, slug: str, when: str, category: str, tags: list[str], author: str) -> str:
     """The new article's text: the metadata block, a blank line, a body to replace."""
     lines = [
         f"Title: {title}",

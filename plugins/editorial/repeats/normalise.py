@@ -17,4 +17,3 @@ def normalise(text: str) -> str:
     # str.split() splits on exactly the characters the regex \s matches
     # (str.isspace), twice as fast as re.sub(r"\s+", " ", text).strip().
     return " ".join(text.split()).casefold()
-

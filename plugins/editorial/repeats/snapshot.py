@@ -51,6 +51,8 @@ LEXICAL_FILENAME = "units-lexical.npy"
 def path_for(directory: str | Path, model_id: str) -> Path:
     """The snapshot file of detection with `model_id` ("" = lexical)."""
     return Path(directory) / (FILENAME if model_id else LEXICAL_FILENAME)
+
+
 # The file: the version (below), then these arrays, each in numpy's .npy format.
 _ARRAYS = (
     "raw_keys", "keys", "shingle_sizes", "shingles", "string_sizes", "strings", "has_facts",

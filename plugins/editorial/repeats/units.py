@@ -204,9 +204,7 @@ def build_units(
     return corpus.units
 
 
-def _features(
-    texts: list[str], keys: list[str], cache: FeatureCache | None
-) -> list[TextFeatures]:
+def _features(texts: list[str], keys: list[str], cache: FeatureCache | None) -> list[TextFeatures]:
     if cache is None or not cache.usable:
         # Nowhere to keep facts: leave them to the few units that need them.
         return [text_features(t, with_facts=False) for t in texts]

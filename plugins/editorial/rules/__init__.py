@@ -46,9 +46,7 @@ class Rule:
     # Rules on Markdown syntax skip reStructuredText articles (docs/checks.md).
     markdown_only: bool = False
 
-    def diagnostic(
-        self, file: str, line: int, message: str, markup: str = MARKDOWN
-    ) -> Diagnostic:
+    def diagnostic(self, file: str, line: int, message: str, markup: str = MARKDOWN) -> Diagnostic:
         """A finding in `file`; fields named as the article's `markup` writes them."""
         return Diagnostic(
             file, line, self.id, self.severity, in_markup(message, markup),

@@ -70,8 +70,11 @@ def skipped_heading_levels(
     level = 1  # the theme shows the article's title as the level-1 heading
     for number, current in headings(article):
         if current > level + 1:
-            yield number, (
-                f"heading level {current} after level {level}"
-                + (" (the title)" if level == 1 else "")
+            yield (
+                number,
+                (
+                    f"heading level {current} after level {level}"
+                    + (" (the title)" if level == 1 else "")
+                ),
             )
         level = current
