@@ -90,7 +90,7 @@ _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 # Capitalised words that are never names: function words that start
 # sentences, titles (the name follows them), and days and months (dates are
 # facts of their own kind).
-_COMMON_WORDS = """
+_COMMON_WORDS_TEXT = """
 a an the this that these those there then thus it its in on at of for to from by with
 without within into onto upon about above after before below between during over under and
 or but nor so yet if when while where whereas although though because since unless as he
@@ -105,7 +105,7 @@ monday tuesday wednesday thursday friday saturday sunday
 january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec
 """
-_COMMON = frozenset(_COMMON_WORDS.split())
+COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def name_parts(text: str) -> tuple[set[str], set[str]]:
             key = token.lower()
             if len(token) >= 2 and token.isupper():  # an acronym
                 anywhere.add(key)
-            elif token[0].isupper() and key not in _COMMON:
+            elif token[0].isupper() and key not in COMMON_WORDS:
                 (sentence_starts if first else anywhere).add(key)
             first = False
     return anywhere, sentence_starts

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from editorial.repeats.facts import _COMMON
+from editorial.repeats.facts import COMMON_WORDS
 from editorial.repeats.tokens import token_alignment
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def novel_alignment(
         (a_pieces, set(b_pieces), sims.max(axis=1)),
         (b_pieces, set(a_pieces), sims.max(axis=0)),
     ):
-        keep = [i for i, p in enumerate(pieces) if p not in other and p not in _COMMON]
+        keep = [i for i, p in enumerate(pieces) if p not in other and p not in COMMON_WORDS]
         means.append(float(best[keep].mean()) if keep else 1.0)
         novel += len(keep)
     return min(means), novel / (len(a_pieces) + len(b_pieces))
