@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from editorial.repeats import learned
-from editorial.repeats.facts import _COMMON
+from editorial.repeats.facts import COMMON_WORDS
 from editorial.repeats.scoring import PairScore
 
 # Column order of the experiments' feature matrices (their column indexes).
@@ -51,8 +51,8 @@ def directions(
 
 def content_overlap(a: Sequence[str], b: Sequence[str]) -> tuple[float, float]:
     """(Jaccard, the smaller side's share) of the content words shared."""
-    ca = {w for w in a if w not in _COMMON and not w.isdigit()}
-    cb = {w for w in b if w not in _COMMON and not w.isdigit()}
+    ca = {w for w in a if w not in COMMON_WORDS and not w.isdigit()}
+    cb = {w for w in b if w not in COMMON_WORDS and not w.isdigit()}
     shared = len(ca & cb)
     return shared / max(len(ca | cb), 1), min(shared / max(len(ca), 1), shared / max(len(cb), 1))
 
