@@ -82,7 +82,9 @@ def test_ctrl_c_stops_embedding_without_running_the_queued_batches(files, monkey
     monkeypatch.setattr(embeddings.Encoder, "_hidden", interrupted)
     with pytest.raises(KeyboardInterrupt):
         encoder.encode(texts)
-    assert batches >= 50 and len(calls) <= 5
+    # The other worker may start a few batches before the main thread sees
+    # the interrupt (6 on a loaded machine); the queued dozens never run.
+    assert batches >= 50 and len(calls) <= 10
 
 
 PROGRESS_SCRIPT = """
