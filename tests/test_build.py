@@ -113,10 +113,14 @@ def test_published_build_has_no_marks_and_no_report(preview, tmp_path):
     [
         ("EDITORIAL_MIN_WORDS = 'eight'\n", "EDITORIAL_MIN_WORDS = 'eight'; use a whole number"),
         ("EDITORIAL_FINDINGS_LEVEL = 'loud'\n", "is not a logging level"),
+        (
+            "EDITORIAL_REPEATS_LEARNED = 'no'\n",
+            "EDITORIAL_REPEATS_LEARNED = 'no'; use True or False",
+        ),
         ("THEME = (\n", "error: "),  # a syntax error
         ("import no_such_module\n", "cannot load the settings (ModuleNotFoundError"),
     ],
-    ids=["bad-min-words", "bad-level", "syntax-error", "import-error"],
+    ids=["bad-min-words", "bad-level", "bad-learned", "syntax-error", "import-error"],
 )
 def test_broken_setting_names_file_and_line_and_keeps_output(tmp_path, line, expected):
     root = copy_project(tmp_path / "project")

@@ -115,6 +115,12 @@ def validate(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
         value = get(settings, name)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
             problems.append((name, f"{name} = {value!r}; use a number above 0 and at most 1"))
+    learned = get(settings, "EDITORIAL_REPEATS_LEARNED")
+    if not isinstance(learned, bool):  # "no" would be taken for True
+        problems.append(
+            ("EDITORIAL_REPEATS_LEARNED",
+             f"EDITORIAL_REPEATS_LEARNED = {learned!r}; use True or False")
+        )  # fmt: skip
     keep = get(settings, "PUBLISH_KEEP")
     if not isinstance(keep, (list, tuple)) or not all(isinstance(k, str) and k for k in keep):
         problems.append(
