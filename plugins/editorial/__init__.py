@@ -33,6 +33,12 @@ def add_paragraph_extension(pelican) -> None:
     project.add_paragraph_extension(pelican.settings)
 
 
+def warm_model(pelican) -> None:
+    """Signal `initialized`: the embedding model loads while Pelican reads,
+    if an article changed since the last detection (site.warm_model)."""
+    site.warm_model(pelican.settings)
+
+
 def add_rst_reader(readers) -> None:
     """Signal `readers_init`: Pelican's rST reader records paragraphs too
     (unless the site configured a reader of its own for .rst)."""
@@ -120,6 +126,7 @@ def log_review(review: site.Review, settings) -> None:
 
 def register() -> None:
     signals.initialized.connect(add_paragraph_extension)
+    signals.initialized.connect(warm_model)
     signals.readers_init.connect(add_rst_reader)
     signals.get_generators.connect(add_generators)
     signals.all_generators_finalized.connect(finalize_site)

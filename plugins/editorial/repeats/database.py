@@ -17,6 +17,9 @@ from pathlib import Path
 from editorial import progress
 
 FILENAME = "embeddings.sqlite"
+# The last semantic detection's snapshot beside it (snapshot.py), named here,
+# where numpy is not imported, for site.warm_model.
+SNAPSHOT_FILENAME = "units.npy"
 _CHUNK = 500  # keys per query: below sqlite's limit on bound parameters
 
 

@@ -8,6 +8,7 @@ by L2 normalisation, as sentence-transformers does for all-MiniLM-L6-v2.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
@@ -51,7 +52,9 @@ class Encoder:
 
     The files are verified at once; onnxruntime and the tokenizer are loaded
     on the first `encode` (about 0.4 s of CPU), so a build whose paragraphs
-    are all in the embedding cache never pays for them.
+    are all in the embedding cache never pays for them, or by `load`, which
+    a thread may call (site.warm_model) while another encodes: the other
+    waits for that load rather than making a second session.
     """
 
     def __init__(self, files: ModelFiles, workers: int | None = None) -> None:
@@ -63,8 +66,16 @@ class Encoder:
         self.embedded = 0  # texts run through the model (not served from a cache)
         self._tokenizer = None
         self._session = None
+        self._loading = threading.Lock()
 
-    def _load(self) -> None:
+    def load(self) -> None:
+        """Load onnxruntime's session and the tokenizer, if not yet loaded.
+        Raises ModelError when they cannot be."""
+        with self._loading:
+            if self._session is None:
+                self._open()
+
+    def _open(self) -> None:
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -94,13 +105,13 @@ class Encoder:
     @property
     def tokenizer(self) -> tokenizers.Tokenizer:
         if self._tokenizer is None:
-            self._load()
+            self.load()
         return self._tokenizer
 
     @property
     def session(self) -> onnxruntime.InferenceSession:
         if self._session is None:
-            self._load()
+            self.load()
         return self._session
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -193,12 +204,14 @@ def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 _ENCODERS: dict[tuple[str, str], Encoder] = {}
+_ENCODERS_LOCK = threading.Lock()  # site.warm_model asks from a thread of its own
 
 
 def load_encoder(model: str | os.PathLike | None) -> Encoder:
     """The encoder for a model setting, loaded and verified once per process."""
     files = resolve_model(model)
     key = (str(files.model), files.model_sha256)
-    if key not in _ENCODERS:
-        _ENCODERS[key] = Encoder(files)
-    return _ENCODERS[key]
+    with _ENCODERS_LOCK:
+        if key not in _ENCODERS:
+            _ENCODERS[key] = Encoder(files)
+        return _ENCODERS[key]

@@ -35,12 +35,13 @@ from pathlib import Path
 import numpy as np
 
 from editorial.repeats.candidates import Pair
+from editorial.repeats.database import SNAPSHOT_FILENAME
 from editorial.repeats.decisions import Verdict
 from editorial.repeats.features import TextFeatures, features_version
 from editorial.repeats.incremental import LastPairs
 from editorial.repeats.units import Unit
 
-FILENAME = "units.npy"  # beside the cache database (database.py)
+FILENAME = SNAPSHOT_FILENAME  # beside the cache database (database.py)
 # Lexical detection keeps its own: a site with an article over the paragraph
 # limit runs both detections in every build (site._capped_review), and one
 # file would make each replace the other's, so that neither ever served a
