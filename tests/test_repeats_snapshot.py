@@ -120,10 +120,37 @@ def test_a_rebuild_from_the_snapshot_finds_what_a_cold_detection_finds(
     rebuilt = detect_repeats(changed, warm)
     assert _as_tuples(rebuilt.findings) == cold(change)
     assert _as_tuples(rebuilt.findings) != built[1]
-    # And the snapshot it wrote serves the next build as well.
+    # And the snapshot, kept (few units changed), serves the next build as well.
     again = detect_repeats(changed, warm)
     assert _as_tuples(again.findings) == cold(change)
     assert again.embedded == 0
+
+
+def test_a_small_change_keeps_the_snapshot_and_a_larger_one_rewrites_it(
+    tmp_path, built, cold, monkeypatch
+):
+    """Few changed units: the file is left as it is (its time moves on: the
+    last detection's), and a later rebuild starts from it, changes included;
+    more than KEEP_SHARE and KEEP_MIN: it is written anew."""
+    warm = _warm(built, tmp_path)
+    path = tmp_path / "warm" / snapshot.FILENAME
+    before, stamp = path.read_bytes(), path.stat().st_mtime_ns
+    detect_repeats(edit_one(corpus()), warm)
+    assert path.read_bytes() == before and path.stat().st_mtime_ns > stamp
+    both = add_one(edit_one(corpus()))
+    rebuilt = detect_repeats(both, warm)  # two changes since the snapshot
+    fresh = RepeatSettings(cache_dir=str(tmp_path / "cold"))
+    assert _as_tuples(rebuilt.findings) == _as_tuples(detect_repeats(both, fresh).findings)
+    assert path.read_bytes() == before
+    monkeypatch.setattr(snapshot, "KEEP_SHARE", 0.0)
+    monkeypatch.setattr(snapshot, "KEEP_MIN", 0)
+    detect_repeats(delete_one(both), warm)
+    assert path.read_bytes() != before
+    again = detect_repeats(delete_one(both), warm)  # from the new file
+    assert again.embedded == 0
+    assert _as_tuples(again.findings) == _as_tuples(
+        detect_repeats(delete_one(both), RepeatSettings(cache_dir=str(tmp_path / "c2"))).findings
+    )
 
 
 def test_the_snapshot_alone_serves_every_unchanged_paragraph(tmp_path, built, cold, monkeypatch):

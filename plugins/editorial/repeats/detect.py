@@ -164,7 +164,10 @@ def _detect(
         report.embedded, report.cached = vectors.embedded, vectors.cached
     report.findings = as_findings(strongest_repeats(accepted), units, documents)
     decisions = {pair: verdicts.get(pair) for pair in candidates}
-    return snapshot.Decided(paths, digests, matrix, decisions, _pairs_version(settings))
+    changed = len(update.fresh) + len(update.gone) if update is not None else None
+    return snapshot.Decided(
+        paths, digests, matrix, decisions, _pairs_version(settings), changed=changed
+    )
 
 
 def _candidates(
