@@ -38,8 +38,11 @@ pointed at the synthetic site (``bench/fixtures/baseconf.py``).
 
 Reproduce: ``invoke bench.site`` (or ``python -m bench.site`` from the project
 root) with ``--articles 1000 --aliases 20000 --rounds 5 --also 5000
---workdir .bench``; ``--also 0`` skips the second size. Delete ``.bench/`` to
-start from a cold cache. A benchmark, not a test: it prints figures.
+--workdir .bench``; ``--also 0`` skips the second size. ``--parts`` also times full
+builds of the pipeline without entity linking (``noentitiesconf.py``), so
+that the table shows what the entities cost and what the rest does. Delete
+``.bench/`` to start from a cold cache. A benchmark, not a test: it prints
+figures.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ from bench.corpus import Corpus, make_site, split_sentences
 
 FIXTURES = Path(__file__).resolve().with_name("fixtures")
 CONFIGS = {"stock": FIXTURES / "stockconf.py", "pipeline": FIXTURES / "pipelineconf.py"}
+# With --parts, full builds also time the pipeline without its entities.
+PARTS = {"no entities": FIXTURES / "noentitiesconf.py"}
 BUDGET = 1.20
 HEARTBEAT = 30.0  # seconds between "still building" lines of an untimed build
 TIME = Path("/usr/bin/time")  # GNU time: peak RSS and CPU time of the build process alone
@@ -139,11 +144,13 @@ def build(
     return Run(seconds, rss)
 
 
-def alternate(rounds: int, run_one: Callable[[str, int], Run]) -> dict[str, list[Run]]:
-    """``rounds`` rounds of both configurations: stock first in even rounds,
-    the pipeline first in odd ones (a slow spell then hurts neither more)."""
-    runs: dict[str, list[Run]] = {name: [] for name in CONFIGS}
-    names = list(CONFIGS)
+def alternate(
+    rounds: int, run_one: Callable[[str, int], Run], names: Sequence[str] = tuple(CONFIGS)
+) -> dict[str, list[Run]]:
+    """``rounds`` rounds of the configurations ``names``: in their order in
+    even rounds, reversed in odd ones (a slow spell then hurts none more)."""
+    runs: dict[str, list[Run]] = {name: [] for name in names}
+    names = list(names)
     for round_ in range(rounds):
         for name in names if round_ % 2 == 0 else names[::-1]:
             runs[name].append(run_one(name, round_))
@@ -163,7 +170,7 @@ def edited(text: str, token: str) -> str:
 # ---------------------------------------------------------------- one size
 
 
-def warm_up(site: Path, cache: Path, out: TextIO) -> None:
+def warm_up(site: Path, cache: Path, out: TextIO, parts: bool = False) -> None:
     print(
         "Warm-up: filling the embedding cache (the first time, ~5 texts per paragraph "
         "are embedded: many minutes on this machine; later runs are warm)",
@@ -185,19 +192,27 @@ def warm_up(site: Path, cache: Path, out: TextIO) -> None:
     if process.returncode:
         print(f"  (pre-embedding failed with status {process.returncode}; the warm-up build "
               "embeds what is missing)", file=out)  # fmt: skip
-    for name, settings_file in CONFIGS.items():
-        run = build(settings_file, site, site / f"out-{name}", cache=cache, heartbeat=out)
+    for name, settings_file in {**CONFIGS, **(PARTS if parts else {})}.items():
+        run = build(settings_file, site, _output(site, name), cache=cache, heartbeat=out)
         print(f"  warm-up build, {name}: {run.seconds:.1f} s", file=out, flush=True)
 
 
-def full_builds(site: Path, cache: Path, rounds: int, out: TextIO) -> dict[str, list[Run]]:
+def _output(site: Path, name: str) -> Path:
+    return site / f"out-{name.replace(' ', '-')}"
+
+
+def full_builds(
+    site: Path, cache: Path, rounds: int, out: TextIO, parts: bool = False
+) -> dict[str, list[Run]]:
+    settings = {**CONFIGS, **(PARTS if parts else {})}
+
     def one(name: str, round_: int) -> Run:
-        run = build(CONFIGS[name], site, site / f"out-{name}", cache=cache)
-        print(f"  full build, round {round_ + 1}: {name:<8} {run.seconds:6.2f} s",
+        run = build(settings[name], site, _output(site, name), cache=cache)
+        print(f"  full build, round {round_ + 1}: {name:<11} {run.seconds:6.2f} s",
               file=out, flush=True)  # fmt: skip
         return run
 
-    return alternate(rounds, one)
+    return alternate(rounds, one, list(settings))
 
 
 def rebuilds(
@@ -259,15 +274,16 @@ def table(title: str, runs: dict[str, list[Run]], out: TextIO) -> float:
     median = {name: statistics.median(r.seconds for r in rs) for name, rs in runs.items()}
     print(f"  {title}", file=out)
     for name, rs in runs.items():
-        print(f"    {name:<10} {median[name]:8.2f} s {min(r.seconds for r in rs):8.2f} s"
-              f" {_mb(rs)}   ({len(rs)} builds)", file=out)  # fmt: skip
+        part = f"  = {median[name] / median['stock']:.2f} x stock" if name in PARTS else ""
+        print(f"    {name:<11} {median[name]:7.2f} s {min(r.seconds for r in rs):8.2f} s"
+              f" {_mb(rs)}   ({len(rs)} builds){part}", file=out)  # fmt: skip
     ratio = median["pipeline"] / median["stock"]
     pairs = zip(runs["pipeline"], runs["stock"], strict=True)
     per_round = sorted(p.seconds / s.seconds for p, s in pairs)
     verdict = "within budget" if ratio <= BUDGET else "OVER"
     print(f"    ratio      {ratio:8.2f} x  (budget {BUDGET:.2f} x: {verdict}; rounds' own "
           f"ratios {per_round[0]:.2f}-{per_round[-1]:.2f})", file=out)  # fmt: skip
-    cpu = {n: [r.cpu_seconds for r in rs if r.cpu_seconds is not None] for n, rs in runs.items()}
+    cpu = {n: [r.cpu_seconds for r in runs[n] if r.cpu_seconds is not None] for n in CONFIGS}
     if all(cpu.values()):
         medians = {n: statistics.median(c) for n, c in cpu.items()}
         print(f"    CPU time   stock {medians['stock']:.2f} s, pipeline {medians['pipeline']:.2f} s"
@@ -276,7 +292,9 @@ def table(title: str, runs: dict[str, list[Run]], out: TextIO) -> float:
     return ratio
 
 
-def measure(workdir: Path, articles: int, aliases: int, rounds: int, out: TextIO) -> list[str]:
+def measure(
+    workdir: Path, articles: int, aliases: int, rounds: int, out: TextIO, parts: bool = False
+) -> list[str]:
     """Benchmark one size; returns the summary lines."""
     site, cache = workdir / f"site-{articles}-{aliases}", workdir / "cache"
     corpus: Corpus = make_site(ROOT, site, articles=articles, aliases=aliases)
@@ -288,8 +306,8 @@ def measure(workdir: Path, articles: int, aliases: int, rounds: int, out: TextIO
         file=out,
         flush=True,
     )
-    warm_up(site, cache, out)
-    full = full_builds(site, cache, rounds, out)
+    warm_up(site, cache, out, parts)
+    full = full_builds(site, cache, rounds, out, parts)
     problems, described = check_outputs(site)
     article = corpus.articles[len(corpus.articles) // 2]
     again = rebuilds(site, article, cache, rounds, out)
@@ -312,6 +330,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="rounds of timed builds (5)")
     parser.add_argument("--also", type=int, default=5000, help="a second size; 0: none (5000)")
     parser.add_argument("--workdir", default=str(ROOT / ".bench"), help="work dir (.bench)")
+    parser.add_argument(
+        "--parts", action="store_true", help="full builds also without entity linking"
+    )
     args = parser.parse_args(argv)
     workdir = Path(args.workdir).resolve()
     rss = "/usr/bin/time -f %M" if TIME.is_file() else "wait4 (not below this process's own peak)"
@@ -322,7 +343,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     summary = []
     for articles in [args.articles, *([args.also] if args.also > 0 else [])]:
         try:
-            summary += measure(workdir, articles, args.aliases, args.rounds, out)
+            summary += measure(workdir, articles, args.aliases, args.rounds, out, args.parts)
         except BuildError as error:
             print(f"\nBUILD FAILED at {articles} articles: {error}", file=out)
             return 1

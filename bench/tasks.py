@@ -17,9 +17,10 @@ from invoke import Collection, task
         "rounds": "timed rounds of each configuration; medians count (default 5)",
         "also": "a second, larger size (default 5000; 0 for none)",
         "workdir": "where the synthetic sites and the embedding cache live (default .bench/)",
+        "parts": "also time full builds without entity linking (what the entities cost)",
     }
 )
-def site(c, articles=1000, aliases=20000, rounds=5, also=5000, workdir=""):
+def site(c, articles=1000, aliases=20000, rounds=5, also=5000, workdir="", parts=False):
     """Whole pipeline vs stock Pelican: build and rebuild times, peak RSS (budget 1.20 x)."""
     from bench import site as site_bench
 
@@ -27,6 +28,8 @@ def site(c, articles=1000, aliases=20000, rounds=5, also=5000, workdir=""):
             "--rounds", str(int(rounds)), "--also", str(int(also))]  # fmt: skip
     if workdir:
         args += ["--workdir", workdir]
+    if parts:
+        args.append("--parts")
     sys.exit(site_bench.main(args))
 
 

@@ -100,6 +100,37 @@ def test_the_configurations_differ_only_in_the_plugin(tiny, monkeypatch):
     assert differ == {"EDITORIAL_REPEATS_SEMANTIC"}
 
 
+def test_the_parts_configuration_is_the_pipeline_without_entities(tiny, monkeypatch):
+    """`--parts` times the pipeline with entity linking off and nothing else changed."""
+    from pelican.settings import read_settings
+
+    site, _ = tiny
+    monkeypatch.setenv("BENCH_SITE", str(site))
+    pipeline, without = (
+        read_settings(str(FIXTURES / name)) for name in ("pipelineconf.py", "noentitiesconf.py")
+    )
+    assert bench_site.PARTS == {"no entities": FIXTURES / "noentitiesconf.py"}
+    differ = {k for k in pipeline.keys() | without.keys() if pipeline.get(k) != without.get(k)}
+    assert differ == {"ENTITIES_FILE"} and without["ENTITIES_FILE"] == ""
+
+
+def test_rounds_alternate_the_order_of_every_configuration():
+    order: list[tuple[int, str]] = []
+
+    def one(name: str, round_: int) -> bench_site.Run:
+        order.append((round_, name))
+        return bench_site.Run(1.0, None)
+
+    runs = bench_site.alternate(2, one, ["stock", "pipeline", "no entities"])
+    assert order == [(0, "stock"), (0, "pipeline"), (0, "no entities"),
+                     (1, "no entities"), (1, "pipeline"), (1, "stock")]  # fmt: skip
+    assert {name: len(r) for name, r in runs.items()} == {
+        "stock": 2,
+        "pipeline": 2,
+        "no entities": 2,
+    }
+
+
 def _read(path: Path) -> tuple[str, dict]:
     """An article as Pelican's Markdown reader reads it."""
     from pelican.readers import MarkdownReader
