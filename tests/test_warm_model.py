@@ -43,20 +43,33 @@ def _touch(path: Path, after: Path) -> None:
     os.utime(path, (stamp, stamp))
 
 
-def test_nothing_loads_when_no_article_changed_since_the_last_detection(tmp_path):
-    settings = _project(tmp_path)
+@pytest.mark.parametrize(
+    "changed",
+    ["notes.txt", "pages/about.md", ".drafts/new.md", "elsewhere/old.md"],
+    ids=["not an article", "excluded", "hidden", "outside ARTICLE_PATHS"],
+)
+def test_nothing_loads_when_no_article_changed_since_the_last_detection(tmp_path, changed):
+    settings = _project(tmp_path, ARTICLE_EXCLUDES=["pages"], ARTICLE_PATHS=["", "more"])
+    if changed.startswith("elsewhere"):
+        settings["ARTICLE_PATHS"] = ["more"]
     snapshot = _snapshot(settings, age=5)
-    _touch(Path(settings["PATH"]) / "notes.txt", snapshot)  # not an article
+    path = Path(settings["PATH"]) / changed
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("Title: X\n\nText.\n", encoding="utf-8")
+    _touch(path, snapshot)
     assert site.warm_model(settings) is None
 
 
-@pytest.mark.parametrize("change", ["edited", "added", "first build"])
+@pytest.mark.parametrize("change", ["edited", "added", "first build", "in ARTICLE_PATHS"])
 def test_the_model_loads_in_a_thread_when_an_article_changed(tmp_path, change, monkeypatch):
     monkeypatch.setattr(embeddings, "_ENCODERS", {})  # none loaded by another test
     settings = _project(tmp_path)
+    if change == "in ARTICLE_PATHS":
+        settings["ARTICLE_PATHS"] = ["more"]
     if change != "first build":
         snapshot = _snapshot(settings, age=5)
-        article = Path(settings["PATH"]) / ("one.md" if change == "edited" else "sub/two.md")
+        name = {"edited": "one.md", "added": "sub/two.md"}.get(change, "more/three.md")
+        article = Path(settings["PATH"]) / name
         article.parent.mkdir(exist_ok=True)
         article.write_text("Title: Two\n\nText.\n", encoding="utf-8")
         _touch(article, snapshot)

@@ -178,7 +178,7 @@ def warm_model(settings: Mapping[str, Any]) -> threading.Thread | None:
     onnxruntime's session (0.15-0.2 s of CPU) would otherwise wait until
     every article is read. onnxruntime creates it without holding the GIL,
     so here it overlaps Pelican's reading (rebuild after one edit, 1,000
-    articles, bench.site's site: 6.00 -> 5.87 s median of 5). A wrong guess
+    articles, bench.site's site: 6.52 -> 6.27 s, medians of 5). A wrong guess
     costs the other core's time and the session's memory, never a result:
     the detection uses the encoder whoever loaded it (embeddings.Encoder.load)."""
     if plugin_settings.validate(settings):
@@ -186,31 +186,47 @@ def warm_model(settings: Mapping[str, Any]) -> threading.Thread | None:
     detector = repeat_settings(settings)
     if not detector.semantic or detector.cache_dir is None:
         return None
-    content = Path(str(settings.get("PATH") or "."))
-    if not _articles_newer_than(Path(detector.cache_dir) / SNAPSHOT_FILENAME, content):
+    snapshot = Path(detector.cache_dir) / SNAPSHOT_FILENAME
+    if not _articles_newer_than(snapshot, settings):
         return None
     thread = threading.Thread(target=_load_model, args=(detector.model,), name="editorial-model")
     thread.start()
     return thread
 
 
-def _articles_newer_than(reference: Path, content: Path) -> bool:
-    """Whether an article file under `content` changed after `reference` was
-    written (True if there is no `reference`)."""
+def _articles_newer_than(reference: Path, settings: Mapping[str, Any]) -> bool:
+    """Whether an article file changed after `reference` was written (True if
+    there is no `reference`), looking where Pelican looks for articles:
+    ARTICLE_PATHS under PATH, without ARTICLE_EXCLUDES or hidden entries."""
     try:
         since = reference.stat().st_mtime
     except OSError:
         return True
-    for directory, _, names in os.walk(content):
-        for name in names:
-            if os.path.splitext(name)[1].lower() not in project.ARTICLE_SUFFIXES:
-                continue
-            try:
-                if os.stat(os.path.join(directory, name)).st_mtime > since:
-                    return True
-            except OSError:
-                continue  # gone since listed: Pelican will say, if it matters
+    content = str(settings.get("PATH") or ".")
+    excludes = _names(settings, "ARTICLE_EXCLUDES")
+    excluded = {os.path.normpath(os.path.join(content, e)) for e in excludes}
+    for top in _names(settings, "ARTICLE_PATHS") or [""]:
+        for directory, subdirectories, names in os.walk(os.path.join(content, top)):
+            subdirectories[:] = [
+                d for d in subdirectories
+                if not d.startswith(".")
+                and os.path.normpath(os.path.join(directory, d)) not in excluded
+            ]  # fmt: skip
+            for name in names:
+                suffix = os.path.splitext(name)[1].lower()
+                if name.startswith(".") or suffix not in project.ARTICLE_SUFFIXES:
+                    continue
+                try:
+                    if os.stat(os.path.join(directory, name)).st_mtime > since:
+                        return True
+                except OSError:
+                    continue  # gone since listed: Pelican will say, if it matters
     return False
+
+
+def _names(settings: Mapping[str, Any], name: str) -> list[str]:
+    value = settings.get(name) or []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
 def _load_model(model: str) -> None:
