@@ -15,7 +15,7 @@ from blinker import signal
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from editorial import preview, project, site
+from editorial import outputs, preview, project, site
 from editorial import settings as plugin_settings
 from editorial.entities.generator import EntityPagesGenerator, entity_generator
 from editorial.findings import summary_line
@@ -67,13 +67,18 @@ def add_generators(pelican) -> list[type]:
 def finalize_site(generators) -> None:
     """Signal `all_generators_finalized`: every article and page has been read.
 
-    Reviews the articles for repeats, links entities, marks flagged
+    Stops the build when two items would be written to one file; reviews
+    the articles for repeats, links entities, marks flagged
     paragraphs in previews (the one place that writes `_content`), then
     describes the entities for the theme."""
     articles, pages = contents(generators)
     if not articles and not pages:
         return
     settings = generators[0].settings
+    root = project.project_dir(settings)
+    clashes = outputs.collisions([*articles, *pages], lambda p: project.display_path(p, root))
+    if clashes:
+        raise outputs.OutputCollision(clashes)  # before Pelican writes over one of them
     review = site.review_articles(articles, settings)
     log_review(review, settings)
     entities = next((g for g in generators if isinstance(g, EntityPagesGenerator)), None)

@@ -30,6 +30,7 @@ from editorial.commands import workdir
 from editorial.commands.check import lint_content
 from editorial.entities.registry import RegistryError
 from editorial.findings import Finding, InputError, format_text
+from editorial.outputs import OutputCollision
 from editorial.report import REPORT_SAVE_AS
 
 OUTPUT_DIR = "output"
@@ -107,6 +108,9 @@ def run_pelican(
             Pelican(settings).run()
     except RegistryError as error:
         log.problems.append("the entity registry is invalid")
+        print(error, file=out)
+    except OutputCollision as error:
+        log.problems.append("two articles or pages would be written to one file")
         print(error, file=out)
     except Exception as error:  # a theme or plugin error: say what, without a traceback
         log.problems.append(f"{type(error).__name__}: {error}")
