@@ -19,7 +19,7 @@ from editorial import outputs, preview, project, site
 from editorial import settings as plugin_settings
 from editorial.entities.generator import EntityPagesGenerator, entity_generator
 from editorial.findings import summary_line
-from editorial.report import EditorialReportGenerator
+from editorial.report import REPORT_SAVE_AS, EditorialReportGenerator
 
 # Under "pelican." so that Pelican's log handling sees our messages.
 logger = logging.getLogger("pelican.editorial")
@@ -75,10 +75,7 @@ def finalize_site(generators) -> None:
     if not articles and not pages:
         return
     settings = generators[0].settings
-    root = project.project_dir(settings)
-    clashes = outputs.collisions([*articles, *pages], lambda p: project.display_path(p, root))
-    if clashes:
-        raise outputs.OutputCollision(clashes)  # before Pelican writes over one of them
+    check_outputs([*articles, *pages], generators)
     review = site.review_articles(articles, settings)
     log_review(review, settings)
     entities = next((g for g in generators if isinstance(g, EntityPagesGenerator)), None)
@@ -91,6 +88,27 @@ def finalize_site(generators) -> None:
         entities.describe(articles, pages)
     generators[0].context["editorial_review"] = review
     review_ready.send(review)
+
+
+def check_outputs(items: list, generators) -> None:
+    """Raise OutputCollision, before Pelican writes over one of them, when two
+    items or an item and one of the site's own pages share an output file."""
+    settings = generators[0].settings
+    generated: dict[str, str] = {}  # the plugin's own pages
+    for generator in generators:
+        if isinstance(generator, EditorialReportGenerator):
+            generated[REPORT_SAVE_AS] = "the editorial report"
+        elif isinstance(generator, EntityPagesGenerator):
+            index = plugin_settings.get(settings, "ENTITIES_SAVE_AS")
+            generated[index] = "the index of entities"
+    root = project.project_dir(settings)
+    clashes = outputs.collisions(
+        items,
+        lambda p: project.display_path(p, root),
+        outputs.reserved_outputs(settings, generated),
+    )
+    if clashes:
+        raise outputs.OutputCollision(clashes)
 
 
 # Every article and page Pelican read, whatever its status or language.
