@@ -1,10 +1,14 @@
 """Article lint: input -> the errors, with their lines."""
 
+import io
 from pathlib import Path
 
 import pytest
 
-from editorial.lint import lint_article, metadata_lines
+from editorial.commands import check as check_cmd
+from editorial.commands.build import build
+from editorial.lint import linked_folders, lint_article, metadata_lines
+from tests.support import copy_project
 
 
 @pytest.mark.parametrize(
@@ -47,3 +51,39 @@ def test_lint_article(tmp_path: Path, text, expected):
 def test_metadata_lines_handles_continuations_and_stops_at_the_body():
     text = "Title: A long\n    title\nDate: 2024-01-01\n\nBody: not metadata\n"
     assert metadata_lines(text) == {"title": (1, "A long title"), "date": (3, "2024-01-01")}
+
+
+def test_a_link_to_a_folder_inside_the_content_or_above_it_is_an_error(tmp_path):
+    """Pelican follows folder links: their articles would be read twice."""
+    content = tmp_path / "content"
+    (content / "2024").mkdir(parents=True)
+    (content / "2024" / "a.md").write_text("Title: A\nDate: 2024-01-01\n\nText.\n")
+    (content / "images").mkdir()
+    (content / "images" / "chart.png").write_bytes(b"png")
+    outside = tmp_path / "shared-articles"
+    outside.mkdir()
+    (outside / "b.md").write_text("Title: B\nDate: 2024-01-02\n\nText.\n")
+    (content / "2024" / "loop").symlink_to("..")  # above: the content folder itself
+    (content / "again").symlink_to(content / "2024")  # inside, with an article
+    (content / "2024" / "images").symlink_to(content / "images")  # inside, images only: fine
+    (content / "shared").symlink_to(outside)  # outside: fine
+    errors = linked_folders(content, lambda p: str(p.relative_to(tmp_path)), (".md", ".rst"))
+    assert sorted(e.path for e in errors) == ["content/2024/loop", "content/again"]
+    assert all(e.line == 0 and "Pelican would read its articles a second time" in e.message
+               for e in errors)  # fmt: skip
+
+
+def test_a_build_refuses_a_content_folder_that_links_to_itself(tmp_path):
+    root = copy_project(tmp_path / "project")
+    (root / "output").mkdir()
+    (root / "output" / "index.html").write_text("previous build")
+    (root / "content" / "2024" / "loop").symlink_to(".")
+    out = io.StringIO()
+    assert build(root, out=out) == 1
+    log = out.getvalue()
+    assert "content/2024/loop: error: a link to the folder content/2024, inside the content" in log
+    assert "written to the same file" not in log  # stopped before Pelican read anything
+    assert (root / "output" / "index.html").read_text() == "previous build"
+    errors = io.StringIO()
+    assert check_cmd.check(root, out=io.StringIO(), err=errors) == 2
+    assert "content/2024/loop: error: a link to the folder" in errors.getvalue()

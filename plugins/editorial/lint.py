@@ -8,7 +8,9 @@ these checks name the line. A `{filename}` link to nothing is the rule
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -145,3 +147,40 @@ def control_characters(display: str, text: str) -> list[InputError]:
                 )
             )
     return errors
+
+
+def linked_folders(
+    content_root: Path, display: Callable[[Path], str], suffixes: tuple[str, ...]
+) -> list[InputError]:
+    """Links to folders with articles (files with these `suffixes`) inside
+    the content folder, or above it: Pelican follows them and reads those
+    articles a second time, under another path (through a link to a folder
+    above, up to 40 times), and writes each copy to its original's file. A
+    link to images, or to a folder outside, is fine. `display` shows a path."""
+    base = content_root.resolve()
+    errors: list[InputError] = []
+    for directory, subdirectories, _ in os.walk(content_root):  # links not followed
+        for name in subdirectories:
+            path = Path(directory, name)
+            if not path.is_symlink():
+                continue
+            target = path.resolve()
+            inside = target.is_relative_to(base) or base.is_relative_to(target)
+            if inside and _holds_articles(target, suffixes):
+                errors.append(
+                    InputError(
+                        display(path),
+                        0,
+                        f"a link to the folder {display(target)}, inside the content folder "
+                        "or above it: Pelican would read its articles a second time; "
+                        "remove the link (or make it a copy of what it should hold)",
+                    )
+                )
+    return errors
+
+
+def _holds_articles(folder: Path, suffixes: tuple[str, ...]) -> bool:
+    for _, _, names in os.walk(folder):  # links not followed: no loop
+        if any(os.path.splitext(name)[1].lower() in suffixes for name in names):
+            return True
+    return False

@@ -8,6 +8,7 @@ content/ or the files and folders given. Exit status: 0 when nothing fails,
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from editorial.findings import (
     format_json,
     sort_diagnostics,
 )
-from editorial.lint import RST_EMPTY_FILE, lint_article, lint_rst
+from editorial.lint import RST_EMPTY_FILE, linked_folders, lint_article, lint_rst
 from editorial.rules import RULES, Context, describe_rules, run_rules
 from editorial.rules.article import RST, Article
 from editorial.rules.links import missing_targets
@@ -118,6 +119,9 @@ def run_check(
             sources.append(source)
         articles.append(article)
         parsed.append(path.resolve())
+    if not paths:  # the whole site, as Pelican would read it
+        shown = functools.partial(project.display_path, root=display_root)
+        errors += linked_folders(site_content, shown, project.ARTICLE_SUFFIXES)
     errors.extend(registry_problems(settings, display_root))
     findings = []
     if compare:
@@ -276,6 +280,8 @@ def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
         if drafts_written or not article.is_draft:
             errors.extend(InputError(display, line, f"{message}; {rule_hint}")
                           for line, message in missing_targets(article))  # fmt: skip
+    shown = functools.partial(project.display_path, root=root)
+    errors += linked_folders(content_root, shown, project.ARTICLE_SUFFIXES)
     return errors + registry_problems(settings, root)
 
 
