@@ -7,7 +7,7 @@ import pytest
 
 from editorial.commands import check as check_cmd
 from editorial.commands.build import build
-from editorial.lint import linked_folders, lint_article, metadata_lines
+from editorial.lint import field_lines, linked_folders, lint_article, metadata_lines
 from tests.support import copy_project
 
 
@@ -87,3 +87,13 @@ def test_a_build_refuses_a_content_folder_that_links_to_itself(tmp_path):
     errors = io.StringIO()
     assert check_cmd.check(root, out=io.StringIO(), err=errors) == 2
     assert "content/2024/loop: error: a link to the folder" in errors.getvalue()
+
+
+def test_field_lines_of_markdown_and_rst_files(tmp_path):
+    markdown = tmp_path / "a.md"
+    markdown.write_text("Title: A\nSlug: a\n  continued\n\nSlug: in the body\n")
+    rst = tmp_path / "b.rst"
+    rst.write_text("Title B\n#######\n\n:date: 2024-01-01\n:Slug: b\n\n:slug: again\n")
+    assert field_lines(markdown) == {"title": 1, "slug": 2}
+    assert field_lines(rst) == {"date": 4, "slug": 5}
+    assert field_lines(tmp_path / "missing.md") == {}

@@ -52,9 +52,7 @@ def test_a_build_with_two_articles_of_one_title_stops_before_writing(tmp_path):
             f"written for the article {name}.\n",
             encoding="utf-8",
         )
-    out = io.StringIO()
-    assert build(root, out=out) == 1
-    log = out.getvalue()
+    log = _failed_build(root)
     assert (
         "content/2024/copy-two.md:1: error: written to the same file as content/2024/copy-one.md"
     ) in log
@@ -93,11 +91,16 @@ def test_a_build_with_a_page_titled_like_a_site_page_stops_before_writing(tmp_pa
         "long enough to be a paragraph.\n",
         encoding="utf-8",
     )
-    out = io.StringIO()
-    assert build(root, out=out) == 1
-    log = out.getvalue()
+    log = _failed_build(root)
     assert (
         "content/pages/search.md:1: error: written to the same file as the site's search page "
         "(search/index.html, slug 'search'); change its title"
     ) in log
     assert "FileOverwriteFailedError" not in log
+
+
+def _failed_build(root: Path) -> str:
+    """The log of `invoke build` in `root`, which must fail."""
+    out = io.StringIO()
+    assert build(root, out=out) == 1
+    return out.getvalue()

@@ -20,10 +20,13 @@ from editorial.findings import (
     InputError,
     parse_acknowledgements,
 )
+from editorial.project import is_rst
 
 # Python-Markdown's meta extension syntax (what Pelican's reader accepts).
 _META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
+# A reStructuredText field (docinfo): ":key: value".
+_RST_FIELD = re.compile(r"^\s*:(?P<key>[A-Za-z0-9_-]+):")
 # ISO 8601 as Pelican reads it: a date, optionally a time and an offset.
 _ISO_DATE = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
@@ -72,6 +75,25 @@ def metadata_lines(text: str) -> dict[str, tuple[int, str]]:
             found[key] = (line_number, f"{value} {more.group('value').strip()}")
             continue
         break
+    return found
+
+
+def field_lines(source_path: str | Path) -> dict[str, int]:
+    """The line of each metadata field of an article file, by lowercased key:
+    Markdown's block at the top (`metadata_lines`), reStructuredText's
+    `:key: value` fields; {} when the file cannot be read. For messages
+    about a field that Pelican has already read."""
+    try:
+        text = Path(source_path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    if not is_rst(Path(source_path)):
+        return {key: number for key, (number, _) in metadata_lines(text).items()}
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _RST_FIELD.match(line)
+        if match:
+            found.setdefault(match["key"].lower(), number)
     return found
 
 

@@ -14,10 +14,10 @@ Pure: items are duck-typed (``save_as``, ``source_path``, ``slug``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from editorial.findings import InputError
+from editorial.lint import field_lines
 
 
 class OutputCollision(Exception):
@@ -48,7 +48,8 @@ def collisions(
             other = reserved[target]
         else:
             continue
-        key = "slug" if _metadata_line(item.source_path, "slug") else "title"
+        fields = field_lines(item.source_path)
+        key = "slug" if "slug" in fields else "title"
         fix = (
             "give it another 'Slug:'"
             if key == "slug"
@@ -56,8 +57,7 @@ def collisions(
         )
         slug = str(getattr(item, "slug", ""))
         message = f"written to the same file as {other} ({target}, slug {slug!r}); {fix}"
-        line = _metadata_line(item.source_path, key)
-        errors.append(InputError(display(item.source_path), line, message))
+        errors.append(InputError(display(item.source_path), fields.get(key, 0), message))
     return errors
 
 
@@ -76,19 +76,3 @@ def reserved_outputs(settings: Mapping[str, Any], generated: Mapping[str, str]) 
         reserved[save_as] = f"the template page {source}"
     reserved.update({k: v for k, v in generated.items() if k})
     return reserved
-
-
-def _metadata_line(source_path: str, key: str) -> int:
-    """The line of `key`'s metadata field (Markdown ``Key:``, rST ``:key:``), or 0."""
-    try:
-        lines = Path(source_path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 0
-    field = key + ":"
-    markdown = not source_path.lower().endswith(".rst")
-    for number, line in enumerate(lines, 1):
-        if markdown and number > 1 and not line.strip():
-            break  # Markdown's metadata ends at the first blank line
-        if line.lower().removeprefix(":").startswith(field):
-            return number
-    return 0

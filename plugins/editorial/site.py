@@ -24,6 +24,7 @@ from editorial.findings import (
     apply_acknowledgements,
     parse_acknowledgements,
 )
+from editorial.lint import field_lines
 from editorial.paragraphs import paragraph_anchor, paragraphs_from_metadata
 from editorial.repeats import Document, RepeatSettings, find_repeats
 from editorial.repeats.database import SNAPSHOT_FILENAME
@@ -126,7 +127,8 @@ def review_articles(articles: Sequence[Any], settings: Mapping[str, Any]) -> Rev
         try:
             acknowledged = parse_acknowledgements(article.metadata.get(ACKNOWLEDGE_KEY))
         except AcknowledgementError as error:
-            errors.append(InputError(path, _metadata_line(article.source_path), str(error)))
+            line = field_lines(article.source_path).get(ACKNOWLEDGE_KEY, 0)
+            errors.append(InputError(path, line, str(error)))
             acknowledged = frozenset()
         date = getattr(article, "date", None)
         document = Document(path, paragraphs_from_metadata(article.metadata))
@@ -135,17 +137,6 @@ def review_articles(articles: Sequence[Any], settings: Mapping[str, Any]) -> Rev
     findings = review_sources(sources, settings)
     texts = {(s.path, p.ordinal): p.text for s in sources for p in s.document.paragraphs}
     return Review(findings, errors, by_path, texts)
-
-
-def _metadata_line(source_path: str) -> int:
-    try:
-        lines = Path(source_path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 0
-    # "Acknowledge_Repeats: 9" in Markdown, ":acknowledge_repeats: 9" in rST.
-    key = ACKNOWLEDGE_KEY + ":"
-    found = (n for n, line in enumerate(lines, 1) if line.lower().removeprefix(":").startswith(key))
-    return next(found, 0)
 
 
 def preview_notes(review: Review) -> dict[int, dict[int, str]]:

@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from editorial.repeats.facts import COMMON_WORDS
-from editorial.repeats.tokens import token_alignment
 
 if TYPE_CHECKING:
     from editorial.repeats.scoring import PairScore
@@ -82,7 +81,7 @@ def features(score: PairScore) -> dict[str, float] | None:
     if len(a_pieces) != len(a) or len(b_pieces) != len(b):
         return None
     novel, _ = novel_alignment(a, b, a_pieces, b_pieces)
-    return {"tokens_min": token_alignment(a, b), "novel_tokens_min": novel}
+    return {"tokens_min": score.tokens, "novel_tokens_min": novel}  # tokens: computed once
 
 
 def probability(values: dict[str, float]) -> float:
