@@ -93,11 +93,14 @@ def test_nothing_loads_when_the_detection_would_not_use_the_model(tmp_path, sett
     assert site.warm_model(_project(tmp_path, **settings)) is None
 
 
-def test_a_model_that_cannot_load_is_left_to_the_detection_to_report(tmp_path):
+def test_a_model_that_cannot_load_is_left_to_the_detection_to_report(tmp_path, monkeypatch):
+    escaped = []  # what a thread raises goes to threading.excepthook, not to pytest
+    monkeypatch.setattr(threading, "excepthook", escaped.append)
     settings = _project(tmp_path, EDITORIAL_REPEATS_MODEL=str(tmp_path / "missing"))
     thread = site.warm_model(settings)
     assert thread is not None
-    thread.join(timeout=30)  # no exception escapes the thread
+    thread.join(timeout=30)
+    assert not thread.is_alive() and escaped == []
     with pytest.raises(model_files.ModelError):
         embeddings.load_encoder(str(tmp_path / "missing"))
 
