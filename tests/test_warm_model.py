@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from editorial import site
-from editorial.repeats import embeddings, model_files
+from editorial.paragraphs import ParagraphRecord
+from editorial.repeats import Document, embeddings, find_repeats, model_files
 from editorial.repeats.database import SNAPSHOT_FILENAME
 
 
@@ -57,6 +58,22 @@ def test_nothing_loads_when_no_article_changed_since_the_last_detection(tmp_path
     path.parent.mkdir(exist_ok=True)
     path.write_text("Title: X\n\nText.\n", encoding="utf-8")
     _touch(path, snapshot)
+    assert site.warm_model(settings) is None
+
+
+def test_an_article_touched_but_unchanged_loads_the_model_no_more_once_its_findings_are_known(
+    tmp_path,
+):
+    settings = _project(tmp_path)
+    detector = site.repeat_settings(settings)
+    text = "The regulator published its annual transparency report on Tuesday morning."
+    documents = [Document("content/one.md", (ParagraphRecord(1, 3, text),))]
+    find_repeats(documents, detector)  # detected: the snapshot is written
+    snapshot = Path(detector.cache_dir) / SNAPSHOT_FILENAME
+    article = Path(settings["PATH"]) / "one.md"
+    stamp = article.stat().st_mtime - 10  # the article was checked out again since:
+    os.utime(snapshot, (stamp, stamp))  # a newer time, the same text
+    find_repeats(documents, detector)  # the findings come from the cache
     assert site.warm_model(settings) is None
 
 

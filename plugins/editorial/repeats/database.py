@@ -10,6 +10,8 @@ costs time, never the build.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -21,6 +23,15 @@ FILENAME = "embeddings.sqlite"
 # where numpy is not imported, for site.warm_model.
 SNAPSHOT_FILENAME = "units.npy"
 _CHUNK = 500  # keys per query: below sqlite's limit on bound parameters
+
+
+def mark_snapshot_current(directory: str | Path) -> None:
+    """Move the semantic snapshot's time to now, if there is one: the findings
+    of the articles as they are now are known. site.warm_model compares the
+    articles' times with it, so an article touched but not changed (a
+    checkout, an edit undone) does not load the model on every build."""
+    with contextlib.suppress(OSError):  # no snapshot yet: nothing to mark
+        os.utime(Path(directory) / SNAPSHOT_FILENAME)
 
 
 def open_database(directory: str | Path | None) -> sqlite3.Connection | None:

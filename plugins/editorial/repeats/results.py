@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from editorial.findings import Finding, Location
-from editorial.repeats.database import open_database
+from editorial.repeats.database import mark_snapshot_current, open_database
 from editorial.repeats.inputs import Document, RepeatSettings
 from editorial.repeats.model_files import ModelError, resolve_model
 
@@ -58,6 +58,8 @@ def find_repeats(
             findings = report.findings
             if report.backend.startswith("semantic") or not settings.semantic:
                 store(db, digest, findings)
+        elif settings.semantic:
+            mark_snapshot_current(settings.cache_dir)
         return findings
     finally:
         if db is not None:
