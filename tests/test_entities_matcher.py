@@ -124,11 +124,11 @@ KEYS_REGISTRY = _registry(
     "e: {name: é, type: other}\n"
     "u: {name: Ü, type: other}\n"
     "nick-clegg: {name: Nick Clegg, type: person}\n"
-    "a: {name: a, type: other}\n"
+    "q: {name: q, type: other}\n"
 )
 KEYS_MATCHER = Matcher(KEYS_REGISTRY)
 PIECES = ["Meta", "Meta Platforms", "Eta", "PTA", "AT&T", "AT&amp;T", "é", "Ü", "Nick Clegg",
-          "Clegg", "a", "s", "x", "😀", "Nick"]  # fmt: skip
+          "Clegg", "q", "s", "x", "😀", "Nick"]  # fmt: skip
 SEPARATORS = ["", " ", "\n", ", ", "😀", "-"]
 
 

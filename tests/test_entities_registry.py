@@ -44,16 +44,16 @@ def test_fields_are_read():
         "  description: The regulator.\n"
         "  url: https://www.pta.gov.pk/\n"
         "  wikidata: Q1234\n"
-        "no:\n"  # YAML 1.1 would read an unquoted "no" as false; ids and names stay text
-        "  name: No\n"
+        "yes:\n"  # YAML 1.1 would read an unquoted "yes" as true; ids and names stay text
+        "  name: Yes\n"
         "  type: other\n"
     )
     pta = registry.get("pta")
     assert pta.aliases == ("PTA", "P.T.A.")
     assert pta.line == 1
     assert pta.wikidata_url == "https://www.wikidata.org/wiki/Q1234"
-    assert registry.get("no").name == "No"
-    assert registry.get("no").line == 8
+    assert registry.get("yes").name == "Yes"
+    assert registry.get("yes").line == 8
 
 
 VALID = "  name: Meta\n  type: organization\n"
@@ -88,6 +88,10 @@ ERRORS = [
     ("unknown-field", f"meta:\n{VALID}  alias: [FB]\n", 4, "unknown field 'alias'"),
     ("duplicate-id", f"meta:\n{VALID}meta:\n{VALID}", 4, "defined twice"),
     ("fields-not-a-mapping", "meta: Meta\n", 1, "expected its fields"),
+    ("common-word-alias", "may:\n  name: Theresa May\n  type: person\n  aliases: [May]\n", 4,
+     "the alias 'May' of entity 'may' is a common word"),
+    ("common-word-name", f"meta:\n{VALID}the:\n  name: The\n  type: other\n", 5,
+     "the name 'The' of entity 'the' is a common word"),
     ("multi-line-description", f"meta:\n{VALID}  description: |\n    one\n    two\n", 4,
      "single line"),
 ]  # fmt: skip
@@ -102,6 +106,13 @@ def test_registry_errors_name_file_and_line(text, line, message):
     assert f"content/entities.yml:{line}: " in str(raised.value)
     assert message in str(raised.value)
     assert "fix the registry and build again" in str(raised.value)
+
+
+def test_a_common_word_is_a_name_only_as_an_acronym_or_inside_a_longer_form():
+    registry = parse_registry(
+        "usa:\n  name: United States\n  type: place\n  aliases: [US, The States]\n"
+    )
+    assert registry.get("usa").aliases == ("US", "The States")  # "us", "the": common words
 
 
 def test_all_errors_are_reported_at_once():
@@ -193,11 +204,12 @@ def test_missing_registry_turns_linking_off(tmp_path, caplog):
 
 def test_error_message_lists_what_to_do():
     error = RegistryError("content/entities.yml", [(3, "entity 'x': missing required field")])
-    assert str(error).splitlines() == [
-        "content/entities.yml:3: entity 'x': missing required field",
-        "content/entities.yml: fix the registry and build again "
-        "(format: README, 'The entity registry')",
-    ]
+    problem, hint = str(error).splitlines()
+    assert problem == "content/entities.yml:3: entity 'x': missing required field"
+    assert hint.startswith("content/entities.yml: fix the registry and build again")
+    section = re.search(r"README, '([^']+)'", hint)[1]  # the section the hint names exists
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"\n## {section}\n" in readme
 
 
 def test_cli_check(tmp_path):

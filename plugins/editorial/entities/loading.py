@@ -37,6 +37,9 @@ from editorial.project import display_path, resolve
 logger = logging.getLogger("pelican.editorial.entities")
 
 _PACKAGE = Path(__file__).resolve().parent
+# The code a cached registry depends on: this package, and the words the
+# registry refuses as names (repeats/facts.py: COMMON_WORDS).
+_SOURCES = (*sorted(_PACKAGE.glob("*.py")), _PACKAGE.parent / "repeats" / "facts.py")
 # The layout of a cache file: (version, registry digest, entities, matcher).
 _CACHE_VERSION = 4
 
@@ -105,7 +108,7 @@ def cache_key(data: bytes, ignore_case: bool) -> str:
     automaton's version (it pickles in its own format)."""
     digest = hashlib.sha256(data)
     digest.update(f"\0{ignore_case}\0{version('pyahocorasick')}\0".encode())
-    for source in sorted(_PACKAGE.glob("*.py")):
+    for source in _SOURCES:
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -18,6 +18,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
+# Capitalised words that are never names (the repeat check's fact extraction
+# reads names with the same list).
+from editorial.repeats.facts import COMMON_WORDS
+
 try:  # libyaml is bundled with PyYAML's wheels; 5-10x faster on a big registry
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - pure-Python PyYAML
@@ -36,7 +40,7 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 # Never in a registry url: they would end or confuse an HTML attribute.
 _URL_UNSAFE = frozenset("\"'<>`\\")
 
-FIX_HINT = "fix the registry and build again (format: README, 'The entity registry')"
+FIX_HINT = "fix the registry and build again (format: README, 'Check 2: entity linking')"
 
 
 def normalise_form(text: str) -> str:
@@ -207,6 +211,7 @@ def parse_registry(text: str, path: str = "entities.yml", digest: str | None = N
             entities[entity_id] = entity
 
     problems.extend(_alias_clashes(entities.values(), form_lines))
+    problems.extend(_common_words(entities.values(), form_lines))
     if problems:
         raise RegistryError(path, sorted(problems))
     return Registry(entities, path, digest)
@@ -383,6 +388,26 @@ def _alias_clashes(
                            f"entity {other.id!r} (line {first}); a name or alias can refer "
                            "to one entity only: remove it from one of them")
                 )  # fmt: skip
+    return problems
+
+
+def _common_words(
+    entities: Iterable[Entity], form_lines: dict[tuple[str, str], int]
+) -> list[tuple[int, str]]:
+    """A name or alias may not be a common word ("The", "May"): every
+    sentence that starts with it would link to the entity."""
+    problems = []
+    for entity in entities:
+        for form in entity.forms:
+            if " " in form or is_acronym(form) or form.rstrip(".").casefold() not in COMMON_WORDS:
+                continue
+            what = "name" if form == normalise_form(entity.name) else "alias"
+            problems.append(
+                (form_lines.get((entity.id, form), entity.line),
+                 f"the {what} {form!r} of entity {entity.id!r} is a common word: every "
+                 "sentence that starts with it would link to the entity; use a longer "
+                 "form that only this entity goes by (e.g. the full name)")
+            )  # fmt: skip
     return problems
 
 
