@@ -1,8 +1,9 @@
-"""The `bench` invoke namespace: `invoke bench.site`, `invoke bench.repeats`.
+"""The `bench` invoke namespace: `invoke bench.site`, `invoke bench.stages`,
+`invoke bench.repeats`.
 
 Thin wrappers, like the project's other tasks: the work lives in
-`bench/site.py` and `bench/repeats.py`, each also runnable as
-`python -m bench.site` / `python -m bench.repeats` from the project root.
+`bench/site.py`, `bench/stages.py` and `bench/repeats.py`, each also runnable
+as `python -m bench.site` (and so on) from the project root.
 """
 
 import sys
@@ -35,6 +36,25 @@ def site(c, articles=1000, aliases=20000, rounds=5, also=5000, workdir="", parts
 
 @task(
     help={
+        "articles": "synthetic articles (default 1000)",
+        "aliases": "names and aliases in the synthetic registry (default 20000)",
+        "rounds": "builds of each configuration; medians count (default 3)",
+        "workdir": "where the synthetic sites and the embedding cache live (default .bench/)",
+    }
+)
+def stages(c, articles=1000, aliases=20000, rounds=3, workdir=""):
+    """Where a full build's time goes: each stage's seconds, stock vs pipeline."""
+    from bench import stages as stages_bench
+
+    args = ["--articles", str(int(articles)), "--aliases", str(int(aliases)),
+            "--rounds", str(int(rounds))]  # fmt: skip
+    if workdir:
+        args += ["--workdir", workdir]
+    sys.exit(stages_bench.main(args))
+
+
+@task(
+    help={
         "paraphrase-dir": "MRPC / STS-B folder (default ../shared/benchmarks/paraphrase)",
         "paine-dir": "real-writing corpus (default ../shared/benchmarks/real-writing/paine-works)",
         "cold-articles": "Paine articles embedded from an empty cache for the cold timing (30)",
@@ -52,4 +72,4 @@ def repeats(c, paraphrase_dir="", paine_dir="", cold_articles=30):
     sys.exit(repeats_bench.main(args))
 
 
-bench = Collection("bench", site, repeats)
+bench = Collection("bench", site, stages, repeats)
