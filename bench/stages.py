@@ -1,4 +1,4 @@
-"""`invoke bench.stages`: where a full build's time goes, stage by stage.
+"""`invoke bench.stages`: where a build's time goes, stage by stage.
 
 ``bench.site`` says how much longer the pipeline takes than stock Pelican;
 this says where. It builds the same synthetic site (made and warmed as
@@ -15,9 +15,14 @@ timers cost about a microsecond a call: the per-article stages read a little
 high, the same in both configurations. Stages the pipeline does not run are
 blank for stock Pelican.
 
+With ``--rebuild``, each round first rewrites a sentence of the middle
+article (as ``bench.site``'s rebuilds do) and the repeat detector's stages
+are timed too; the detector is then imported before the build starts, under
+a stage of its own (a rebuild after an edit imports it anyway).
+
 Reproduce: ``invoke bench.stages`` (``--articles 1000 --aliases 20000
---rounds 3``), or ``python -m bench.stages`` from the project root. A
-benchmark, not a test: it prints figures.
+--rounds 3``, ``--rebuild``), or ``python -m bench.stages`` from the project
+root. A benchmark, not a test: it prints figures.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import gc
 import importlib
 import json
 import os
+import random
 import runpy
 import statistics
 import subprocess
@@ -49,6 +55,15 @@ PELICAN_STAGES = [
     ("entity registry loaded", "editorial.entities.generator", "EntityPagesGenerator", "__init__"),
     ("all_generators_finalized receiver", "editorial", "", "finalize_site"),
     ("  repeat review (findings)", "editorial.site", "", "review_articles"),
+    # Timed with --rebuild only (the detector is imported before the build):
+    ("    repeat detection", "editorial.repeats.detect", "", "detect_repeats"),
+    ("      reading the snapshot", "editorial.repeats.snapshot", "", "load"),
+    ("      units and their features", "editorial.repeats.detect", "", "build_units"),
+    ("      paragraph vectors gathered", "editorial.repeats.vectors", "Vectors",
+     "attach_paragraphs"),
+    ("      changed pairs found", "editorial.repeats.incremental", "", "candidates"),
+    ("      pairs decided", "editorial.repeats.detect", "", "decide"),
+    ("      snapshot kept or written", "editorial.repeats.snapshot", "", "save"),
     ("  entity linking", "editorial.entities.generator", "EntityPagesGenerator", "link"),
     ("  entity pages described", "editorial.entities.generator", "EntityPagesGenerator",
      "describe"),
@@ -87,10 +102,15 @@ def _timed(function, label: str, totals: dict[str, float], depth: list[int]):
     return timed
 
 
-def _install_timers(totals: dict[str, float], package: str) -> None:
-    """Wrap the stages of ``package`` ("pelican" or "editorial") with timers."""
+def _group(module_name: str) -> str:
+    """ "pelican", "editorial" or "detector" (editorial.repeats: numpy)."""
+    return "detector" if module_name.startswith("editorial.repeats") else module_name.split(".")[0]
+
+
+def _install_timers(totals: dict[str, float], group: str) -> None:
+    """Wrap the stages of ``group`` (see _group) with timers."""
     for label, module_name, owner_name, name in PELICAN_STAGES:
-        if module_name.split(".")[0] != package:
+        if _group(module_name) != group:
             continue
         module = importlib.import_module(module_name)
         owner = getattr(module, owner_name) if owner_name else module
@@ -100,8 +120,12 @@ def _install_timers(totals: dict[str, float], package: str) -> None:
         setattr(owner, name, _timed(function, label, totals, [0]))
 
 
-def run_build(settings_file: str, site: str, output: str, result: str, plugin: bool) -> None:
-    """One build in this process, its stages timed; the totals go to ``result`` (JSON)."""
+def run_build(
+    settings_file: str, site: str, output: str, result: str, plugin: bool, detector: bool
+) -> None:
+    """One build in this process, its stages timed; the totals go to ``result``
+    (JSON). With ``detector``, the repeat detector is imported first (a
+    rebuild after an edit imports it anyway) and its stages are timed."""
     began = time.perf_counter()
     totals: dict[str, float] = defaultdict(float)
     collecting = [0.0]
@@ -120,6 +144,11 @@ def run_build(settings_file: str, site: str, output: str, result: str, plugin: b
         importlib.import_module("editorial")
         totals["importing the plugin"] = time.perf_counter() - start
         _install_timers(totals, "editorial")
+        if detector:
+            start = time.perf_counter()
+            importlib.import_module("editorial.repeats.detect")
+            totals["importing the detector"] = time.perf_counter() - start
+            _install_timers(totals, "detector")
 
     def write() -> None:
         totals["the whole build (in process)"] = time.perf_counter() - began
@@ -133,25 +162,17 @@ def run_build(settings_file: str, site: str, output: str, result: str, plugin: b
 # ------------------------------------------------------------- the driver
 
 
-def _one_build(name: str, site: Path, cache: Path) -> dict[str, float]:
+def _one_build(name: str, site: Path, cache: Path, rebuild: bool) -> dict[str, float]:
     from bench.site import CONFIGS
 
     with tempfile.TemporaryDirectory() as scratch:
         result = Path(scratch) / "stages.json"
         env = {**os.environ, "BENCH_SITE": str(site), "BENCH_CACHE": str(cache)}
-        command = [
-            sys.executable,
-            "-m",
-            "bench.stages",
-            "--run",
-            str(CONFIGS[name]),
-            str(site),
-            str(site / f"out-{name}"),
-            str(result),
-            "--plugin" if name != "stock" else "",
-        ]
-        done = subprocess.run([c for c in command if c], cwd=ROOT, env=env, capture_output=True,
-                              text=True)  # fmt: skip
+        command = [sys.executable, "-m", "bench.stages", "--run", str(CONFIGS[name]), str(site),
+                   str(site / f"out-{name}"), str(result)]  # fmt: skip
+        if name != "stock":
+            command += ["--plugin", *(["--detector"] if rebuild else [])]
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
         if done.returncode or not result.is_file():
             raise RuntimeError(f"{name} build failed ({done.returncode}):\n{done.stderr[-3000:]}")
         return json.loads(result.read_text(encoding="utf-8"))
@@ -159,7 +180,8 @@ def _one_build(name: str, site: Path, cache: Path) -> dict[str, float]:
 
 def table(runs: dict[str, list[dict[str, float]]], out: TextIO) -> None:
     """Median seconds of each stage per configuration, and the difference."""
-    labels = ["importing the plugin", *(label for label, *_ in PELICAN_STAGES),
+    labels = ["importing the plugin", "importing the detector",
+              *(label for label, *_ in PELICAN_STAGES),
               "garbage collector", "the whole build (in process)"]  # fmt: skip
     print(f"  {'stage':<42} {'stock':>8} {'pipeline':>9} {'added':>8}", file=out)
     for label in labels:
@@ -168,9 +190,34 @@ def table(runs: dict[str, list[dict[str, float]]], out: TextIO) -> None:
             values = [run[label] for run in runs[name] if label in run]
             medians[name] = statistics.median(values) if values else None
         stock, pipeline = medians["stock"], medians["pipeline"]
+        if stock is None and pipeline is None:
+            continue  # a stage this measure does not time
         shown = f"{stock:8.3f}" if stock is not None else " " * 8
         added = (pipeline or 0.0) - (stock or 0.0)
         print(f"  {label:<42} {shown} {pipeline or 0.0:9.3f} {added:+8.3f}", file=out)
+
+
+def measure(site: Path, cache: Path, rounds: int, article: Path | None, out: TextIO) -> None:
+    """``rounds`` rounds of both configurations; with ``article``, each round
+    first rewrites a sentence of it (new text each round), restored after."""
+    from bench.site import edited
+
+    original = article.read_text(encoding="utf-8") if article else ""
+    nonce = f"{random.SystemRandom().getrandbits(40):x}"  # never seen by the cache before
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in CONFIGS}
+    try:
+        for round_ in range(rounds):
+            if article:
+                article.write_text(edited(original, f"{nonce}-{round_}"), encoding="utf-8")
+            for name in CONFIGS if round_ % 2 == 0 else CONFIGS[::-1]:
+                runs[name].append(_one_build(name, site, cache, rebuild=article is not None))
+            print(f"  round {round_ + 1} of {rounds} done", file=out, flush=True)
+    finally:
+        if article:
+            article.write_text(original, encoding="utf-8")
+    what = f"a rebuild after editing {article.name}" if article else "a full build"
+    print(f"\nSeconds of {what}, medians of {rounds} builds each:", file=out)
+    table(runs, out)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
@@ -181,28 +228,27 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     parser.add_argument("--aliases", type=int, default=20000, help="registry forms (20000)")
     parser.add_argument("--rounds", type=int, default=3, help="builds of each configuration (3)")
     parser.add_argument("--workdir", default=str(ROOT / ".bench"), help="work dir (.bench)")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="rebuilds after one edit, detector stages too"
+    )
     parser.add_argument("--run", nargs=4, help=argparse.SUPPRESS)  # inside one build
     parser.add_argument("--plugin", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--detector", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run:
-        run_build(*args.run, plugin=args.plugin)
+        run_build(*args.run, plugin=args.plugin, detector=args.detector)
         return 0
     from bench.corpus import make_site
     from bench.site import warm_up
 
     workdir = Path(args.workdir).resolve()
     site, cache = workdir / f"site-{args.articles}-{args.aliases}", workdir / "cache"
-    make_site(ROOT, site, articles=args.articles, aliases=args.aliases)
-    print(f"Where a full build's time goes: {args.articles:,} articles, registry of "
+    corpus = make_site(ROOT, site, articles=args.articles, aliases=args.aliases)
+    print(f"Where a build's time goes: {args.articles:,} articles, registry of "
           f"{args.aliases:,} names; site {site}", file=out, flush=True)  # fmt: skip
     warm_up(site, cache, out)
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in CONFIGS}
-    for round_ in range(args.rounds):
-        for name in CONFIGS if round_ % 2 == 0 else CONFIGS[::-1]:
-            runs[name].append(_one_build(name, site, cache))
-        print(f"  round {round_ + 1} of {args.rounds} done", file=out, flush=True)
-    print(f"\nSeconds, medians of {args.rounds} builds each:", file=out)
-    table(runs, out)
+    article = corpus.articles[len(corpus.articles) // 2] if args.rebuild else None
+    measure(site, cache, args.rounds, article, out)
     return 0
 
 

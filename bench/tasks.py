@@ -40,9 +40,10 @@ def site(c, articles=1000, aliases=20000, rounds=5, also=5000, workdir="", parts
         "aliases": "names and aliases in the synthetic registry (default 20000)",
         "rounds": "builds of each configuration; medians count (default 3)",
         "workdir": "where the synthetic sites and the embedding cache live (default .bench/)",
+        "rebuild": "rebuilds after editing one article, with the detector's stages",
     }
 )
-def stages(c, articles=1000, aliases=20000, rounds=3, workdir=""):
+def stages(c, articles=1000, aliases=20000, rounds=3, workdir="", rebuild=False):
     """Where a full build's time goes: each stage's seconds, stock vs pipeline."""
     from bench import stages as stages_bench
 
@@ -50,6 +51,8 @@ def stages(c, articles=1000, aliases=20000, rounds=3, workdir=""):
             "--rounds", str(int(rounds))]  # fmt: skip
     if workdir:
         args += ["--workdir", workdir]
+    if rebuild:
+        args.append("--rebuild")
     sys.exit(stages_bench.main(args))
 
 
