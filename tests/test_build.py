@@ -79,10 +79,17 @@ def test_broken_article_fails_build_and_keeps_previous_output(preview, tmp_path)
     (root / "content" / "dangling.md").write_text(
         "Title: Dangling\nDate: 2024-01-01\n\nIntro.\n\nSee [this]({filename}/missing.md).\n"
     )
+    # Pelican would skip the first with a message of its own, and stop at the
+    # second naming a file in the staging directory.
+    (root / "content" / "typo.md").write_text("Title: Typo\nDate: 2024-01-02\nStatus: publised\n")
+    (root / "content" / "escape.md").write_text("Title: Out\nDate: 2024-01-03\nSlug: ../../x\n")
     out = io.StringIO()
     assert build(root, out=out) == 1
     log = out.getvalue().splitlines()
-    assert "content/broken.md:2: error: Date: 'not a date at all' is not a date; " in "\n".join(log)
+    text = "\n".join(log)
+    assert "content/broken.md:2: error: Date: 'not a date at all' is not a date; " in text
+    assert "content/typo.md:3: error: Status: 'publised' is not a status; " in text
+    assert "content/escape.md:3: error: Slug: '../../x' would put the page outside" in text
     assert any(
         line.startswith("content/dangling.md:6: error: {filename}/missing.md links to a file")
         for line in log

@@ -7,7 +7,7 @@ import pytest
 
 from editorial.commands import check as check_cmd
 from editorial.commands.build import build
-from editorial.lint import field_lines, linked_folders, lint_article, metadata_lines
+from editorial.lint import STATUSES, field_lines, linked_folders, lint_article, metadata_lines
 from tests.support import copy_project
 
 
@@ -31,6 +31,11 @@ from tests.support import copy_project
         ),
         ("Date: 2024-05-01\n\nBody without a title.\n", [(1, "no Title: metadata")]),
         ("Title: T\nDate: 31 Febtember\n\nBody.\n", [(2, "Date: '31 Febtember' is not a date")]),
+        ("Title: T\nStatus: publised\n\nB.\n", [(2, "Status: 'publised' is not a status")]),
+        ("Title: T\nStatus: Draft\n\nB.\n", []),  # Pelican lower-cases it
+        ("Title: T\nSlug: ../../x\n\nB.\n", [(2, "Slug: '../../x' would put the page out")]),
+        ("Title: T\nSlug: a/./b\n\nB.\n", [(2, "Slug: 'a/./b' would put the page out")]),
+        ("Title: T\nSlug: reports/budget-2024\n\nB.\n", []),  # a nested URL is fine
         (
             "Title: T\nAcknowledge_Repeats: 3, x\n\nBody.\n",
             [(2, "acknowledge_repeats: 'x' is not a paragraph number")],
@@ -97,3 +102,9 @@ def test_field_lines_of_markdown_and_rst_files(tmp_path):
     assert field_lines(markdown) == {"title": 1, "slug": 2}
     assert field_lines(rst) == {"date": 4, "slug": 5}
     assert field_lines(tmp_path / "missing.md") == {}
+
+
+def test_the_statuses_are_those_pelican_accepts():
+    from pelican.contents import Article, Page
+
+    assert set(STATUSES) == set(Article.allowed_statuses) == set(Page.allowed_statuses)

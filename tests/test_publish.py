@@ -159,12 +159,13 @@ This cites [a report]({filename}/missing.md) that does not exist.
 
 # Our lint does not know Pelican's statuses; Pelican warns and skips the
 # article, and with --fatal warnings that stops the publish.
-MISTYPED_STATUS_ARTICLE = """\
-Title: A status typo
+# Pelican warns of a link it cannot resolve and publishes the page anyway:
+# our checks do not know this one, so only the fatal warning stops it.
+UNKNOWN_LINK_ARTICLE = """\
+Title: An unknown link kind
 Date: 2024-05-02 10:00
-Status: publihsed
 
-Pelican would skip this article in silence were its warnings not fatal.
+Pelican would publish [this link]({unknown}thing) unresolved were its warnings not fatal.
 """
 
 DRAFT_ARTICLE = """\
@@ -372,8 +373,8 @@ def test_publish_through_the_invoke_cli(site: Site) -> None:
             "was pushed",
         ),
         (
-            MISTYPED_STATUS_ARTICLE,
-            "Unknown status 'publihsed'",
+            UNKNOWN_LINK_ARTICLE,
+            "Replacement Indicator 'unknown' not recognized",
             "nothing was pushed",
         ),
     ],

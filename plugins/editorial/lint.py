@@ -51,6 +51,16 @@ RST_NO_TITLE = (
     "no document title; start the file with the title on one line and a line "
     "of # as long as it below (one section at the top level)"
 )
+# Pelican's Article.allowed_statuses (and Page's): another value skips the file.
+STATUSES = ("published", "draft", "hidden", "skip")
+STATUS_HINT = (
+    "is not a status; write draft (checked, not published), hidden (published, "
+    "not listed) or skip (not built), or remove the line to publish"
+)
+SLUG_HINT = (
+    "would put the page outside its folder ('.' or '..' in the path); write a plain "
+    "name such as 'my-article', or remove the line (the title gives the slug)"
+)
 DATE_HINT = (
     "is not a date; write it as year-month-day (ISO 8601), like 2024-05-01 "
     "or 2024-05-01 09:30 (10/01/2025 could be January or October)"
@@ -127,12 +137,22 @@ def lint_rst(
 
 
 def lint_metadata(display: str, meta: dict[str, tuple[int, str]]) -> list[InputError]:
-    """Dates that are not ISO 8601 and malformed acknowledgements, at their lines."""
+    """Dates that are not ISO 8601, unknown statuses, slugs that leave their
+    folder and malformed acknowledgements, at their lines (Pelican would skip
+    the article, or stop with its own message, without them)."""
     errors = []
     for key in ("date", "modified"):
         if key in meta and not is_iso_date(meta[key][1]):
             line, value = meta[key]
             errors.append(InputError(display, line, f"{key.title()}: {value!r} {DATE_HINT}"))
+    if "status" in meta:
+        line, value = meta["status"]
+        if value.strip() and value.strip().lower() not in STATUSES:
+            errors.append(InputError(display, line, f"Status: {value.strip()!r} {STATUS_HINT}"))
+    if "slug" in meta:
+        line, value = meta["slug"]
+        if {".", ".."} & set(value.strip().replace("\\", "/").split("/")):
+            errors.append(InputError(display, line, f"Slug: {value.strip()!r} {SLUG_HINT}"))
     if ACKNOWLEDGE_KEY in meta:
         line, value = meta[ACKNOWLEDGE_KEY]
         try:
