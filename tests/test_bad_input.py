@@ -98,8 +98,11 @@ def test_check_build_and_publish_refuse_alike(project, case):
         ("Title: T\nDate: 2024-01-01\n\nA NUL\x00 byte.\n", 4, "control character U+0000"),
         ("Title: T\nDate: 10/01/2025\n\nBody.\n", 2, "like 2024-05-01 or 2024-05-01 09:30"),
         ("---\nTitle: T\nTags: [a, b]\n---\n\nBody.\n", 1, "'Key: value' lines at the top"),
+        ("Title: T\nTags: a\n\nBody.\n", 2, "no Date: metadata, so Pelican would skip"),
+        ("Title:\nDate: 2024-01-01\n\nBody.\n", 1, "Title: is empty"),
+        ("Title: T\nDate: 2024-01-01\nStatus: publised\n\nBody.\n", 3, "is not a status"),
     ],
-    ids=["nul-byte", "ambiguous-date", "yaml-front-matter"],
+    ids=["nul-byte", "ambiguous-date", "yaml-front-matter", "no-date", "empty-title", "status"],
 )
 def test_bad_metadata_is_refused_by_check_and_build(tmp_path, text, line, message):
     from editorial.commands.build import build
@@ -114,6 +117,20 @@ def test_bad_metadata_is_refused_by_check_and_build(tmp_path, text, line, messag
     assert build(root, out=out) == 1
     assert f"content/2024/bad.md:{line}: error: " in out.getvalue()
     assert not (root / "output").exists()
+
+
+def test_a_draft_a_page_or_a_default_date_needs_no_date_line(tmp_path):
+    root = copy_project(tmp_path / "site")
+    (root / "content/2024/draft.md").write_text("Title: D\nStatus: draft\n\nBody.\n")
+    (root / "content/pages/colophon.md").write_text("Title: Colophon\n\nBody.\n")
+    assert run_check(root, [], read_settings(root), display_root=root).errors == []
+    (root / "content/2024/undated.md").write_text("Title: U\n\nBody.\n")
+    settings = read_settings(root)
+    assert [e.path for e in run_check(root, [], settings, display_root=root).errors] == [
+        "content/2024/undated.md"
+    ]
+    settings["DEFAULT_DATE"] = "fs"  # Pelican dates it by the file's time
+    assert run_check(root, [], settings, display_root=root).errors == []
 
 
 def test_acknowledging_a_paragraph_the_article_lacks_is_a_warning(tmp_path):

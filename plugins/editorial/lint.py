@@ -61,6 +61,14 @@ SLUG_HINT = (
     "would put the page outside its folder ('.' or '..' in the path); write a plain "
     "name such as 'my-article', or remove the line (the title gives the slug)"
 )
+EMPTY_TITLE = (
+    "Title: is empty; write the headline after it (Pelican would publish a page "
+    "with no title, at the folder's address)"
+)
+NO_DATE = (
+    "no Date: metadata, so Pelican would skip the article; add a line like "
+    "'Date: 2024-05-01' (year-month-day), or 'Status: draft' while it is unfinished"
+)
 DATE_HINT = (
     "is not a date; write it as year-month-day (ISO 8601), like 2024-05-01 "
     "or 2024-05-01 09:30 (10/01/2025 could be January or October)"
@@ -120,6 +128,8 @@ def lint_article(path: Path, display: str, text: str, content_root: Path) -> lis
         errors.append(
             InputError(display, 1, "no Title: metadata; start the file with a line 'Title: ...'")
         )
+    elif not meta["title"][1].strip():
+        errors.append(InputError(display, meta["title"][0], EMPTY_TITLE))
     return errors + lint_metadata(display, meta)
 
 

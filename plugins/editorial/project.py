@@ -100,6 +100,26 @@ def article_files(
     return found
 
 
+def read_as_article(path: Path, settings: Mapping[str, Any]) -> bool:
+    """Whether Pelican reads `path` as an article: it is under one of
+    ARTICLE_PATHS in the content folder (PATH) and not under ARTICLE_EXCLUDES
+    (pages are). A file outside the content folder (`invoke check` on another
+    folder) counts as an article."""
+    content = Path(settings.get("PATH") or ".").resolve()
+    try:
+        relative = path.resolve().relative_to(content)
+    except ValueError:
+        return True
+
+    def names(key: str) -> list[str]:
+        value = settings.get(key) or []
+        return [value] if isinstance(value, str) else [str(v) for v in value]
+
+    if any(relative.is_relative_to(excluded) for excluded in names("ARTICLE_EXCLUDES")):
+        return False
+    return any(relative.is_relative_to(top) for top in names("ARTICLE_PATHS") or [""])
+
+
 def markdown_config(settings: Mapping[str, Any]) -> dict[str, Any]:
     """The keyword arguments of Pelican's `Markdown(...)` for these settings:
     MARKDOWN, with every configured extension listed and the meta extension

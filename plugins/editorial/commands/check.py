@@ -29,7 +29,7 @@ from editorial.findings import (
     format_json,
     sort_diagnostics,
 )
-from editorial.lint import RST_EMPTY_FILE, linked_folders, lint_article, lint_rst
+from editorial.lint import NO_DATE, RST_EMPTY_FILE, linked_folders, lint_article, lint_rst
 from editorial.rules import RULES, Context, describe_rules, run_rules
 from editorial.rules.article import RST, Article
 from editorial.rules.links import missing_targets
@@ -115,6 +115,8 @@ def run_check(
         errors.extend(problems)
         if article is None:
             continue
+        if not problems:  # a file without readable metadata says so first
+            errors.extend(undated(article, settings))
         if compare:
             sources.append(source)
         articles.append(article)
@@ -179,6 +181,17 @@ def _read_rst(
     records = source.document.paragraphs
     article = Article(path, display, text, content_root, rst.fields, RST, records)
     return source, article, problems
+
+
+def undated(article: Article, settings: dict[str, Any]) -> list[InputError]:
+    """A published article without a date, which Pelican would skip ("could
+    not find information about 'date'"). A draft is dated when it is built,
+    DEFAULT_DATE dates every article, and pages need no date."""
+    if article.value("date") or article.is_draft or settings.get("DEFAULT_DATE"):
+        return []
+    if not project.read_as_article(article.path, settings):
+        return []
+    return [InputError(article.display, article.line_of("date"), NO_DATE)]
 
 
 def content_root_for(target: Path, site_content: Path) -> Path:
@@ -277,6 +290,8 @@ def lint_content(root: Path, settings: dict[str, Any]) -> list[InputError]:
         errors.extend(problems)
         if article is None:
             continue
+        if not problems:  # a file without readable metadata says so first
+            errors.extend(undated(article, settings))
         if drafts_written or not article.is_draft:
             errors.extend(InputError(display, line, f"{message}; {rule_hint}")
                           for line, message in missing_targets(article))  # fmt: skip
