@@ -21,6 +21,11 @@ HEAD = "Title: T\nDate: 2025-02-20\nCategory: Tests\nTags: a, b\nSummary: Fine.\
 
 # rule id -> (a source that breaks it, the text on the line it names, a source that does not)
 CASES = {
+    "metadata-key-misspelt": (
+        HEAD.replace("Tags: a, b", "Tag: a, b") + "\nBody.\n",
+        "Tag: a, b",
+        HEAD + "Subtitle: a field of the site's own\nCategory_Id: 7\n\nBody.\n",
+    ),
     "summary-placeholder": (
         HEAD.replace("Summary: Fine.", "Summary: TODO: write me"),
         "Summary: TODO",
@@ -197,3 +202,17 @@ def test_github_and_json_formats_carry_rule_and_severity(tmp_path):
     assert (problem["rule"], problem["severity"], problem["line"]) == (
         "insecure-link", "warning", line,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [("Catgory", "Category"), ("Sumary", "Summary"), ("Acknowledge_Repeat", "Acknowledge_Repeats"),
+     ("Editor_Note", "Editorial_Note"), ("Modifed", "Modified")],
+)  # fmt: skip
+def test_a_misspelt_key_is_named_with_the_field_it_was_meant_to_be(key, meant):
+    article = Article(Path("a.md"), "a.md", HEAD + f"{key}: x\n\nBody.\n", Path("."))
+    rule = next(r for r in RULES if r.id == "metadata-key-misspelt")
+    found = run_rules([article], Context(TODAY, {}), [r.id for r in RULES if r is not rule])
+    assert [(d.line, d.message) for d in found] == [
+        (6, f"{key}: is read by nothing; did you mean {meant}:?")
+    ]

@@ -58,6 +58,11 @@ def _catalogue() -> tuple[Rule, ...]:
     from editorial.rules import entities, links, markup, metadata
 
     return (
+        Rule("metadata-key-misspelt", WARNING,
+             "a metadata key one slip away from a field Pelican, the theme or the plugin "
+             "reads (Tag:, Catgory:): it is kept, and nothing uses it",
+             "spell it as the field it was meant to be (README, 'Writing an article')",
+             metadata.misspelt_field),
         Rule("summary-placeholder", ERROR,
              "the Summary: is still the placeholder `invoke new` wrote",
              "write one or two sentences that say what the article is about",

@@ -3,6 +3,7 @@ acknowledgements of paragraphs the article does not have."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,30 @@ if TYPE_CHECKING:
 # marker counts as a placeholder.
 PLACEHOLDER_MARK = "TODO"
 SUMMARY_PLACEHOLDER = f"{PLACEHOLDER_MARK}: one or two sentences for article lists and feeds."
+
+
+# The metadata Pelican, the theme and the plugin read (README, "Writing an
+# article"), as their keys are spelt; any other key is kept, unused.
+KNOWN_FIELDS = (
+    "Title", "Date", "Modified", "Author", "Authors", "Category", "Tags", "Keywords",
+    "Slug", "Summary", "Status", "Lang", "Translation", "Template", "Save_as", "URL",
+    ACKNOWLEDGE_KEY.title(), "Editorial_Note", "Image",
+)  # fmt: skip
+_KNOWN_KEYS = {field.lower(): field for field in KNOWN_FIELDS}
+
+
+def misspelt_field(article: Article, context: Context) -> Iterator[tuple[int, str]]:
+    """A key one slip away from a known field ("Tag:", "Catgory:"): Pelican
+    keeps it as metadata of its own and nothing reads it."""
+    for key, (line, _) in article.meta.items():
+        if key in _KNOWN_KEYS:
+            continue
+        # 0.85: one letter off a short key (Tag), a few off a long one
+        # (Editor_Note), but not a key of its own that starts like one (Category_Id).
+        close = difflib.get_close_matches(key, list(_KNOWN_KEYS), n=1, cutoff=0.85)
+        if close:
+            meant = _KNOWN_KEYS[close[0]]
+            yield line, f"{key.title()}: is read by nothing; did you mean {meant}:?"
 
 
 def summary_placeholder(article: Article, context: Context) -> Iterator[tuple[int, str]]:
