@@ -110,14 +110,17 @@ def read_as_article(path: Path, settings: Mapping[str, Any]) -> bool:
         relative = path.resolve().relative_to(content)
     except ValueError:
         return True
-
-    def names(key: str) -> list[str]:
-        value = settings.get(key) or []
-        return [value] if isinstance(value, str) else [str(v) for v in value]
-
-    if any(relative.is_relative_to(excluded) for excluded in names("ARTICLE_EXCLUDES")):
+    excludes = path_list(settings, "ARTICLE_EXCLUDES")
+    if any(relative.is_relative_to(excluded) for excluded in excludes):
         return False
-    return any(relative.is_relative_to(top) for top in names("ARTICLE_PATHS") or [""])
+    return any(relative.is_relative_to(top) for top in path_list(settings, "ARTICLE_PATHS") or [""])
+
+
+def path_list(settings: Mapping[str, Any], name: str) -> list[str]:
+    """A setting that lists paths (ARTICLE_PATHS, ARTICLE_EXCLUDES), as a
+    list even when a site wrote one string."""
+    value = settings.get(name) or []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
 def markdown_config(settings: Mapping[str, Any]) -> dict[str, Any]:

@@ -194,9 +194,9 @@ def _articles_newer_than(reference: Path, settings: Mapping[str, Any]) -> bool:
     except OSError:
         return True
     content = str(settings.get("PATH") or ".")
-    excludes = _names(settings, "ARTICLE_EXCLUDES")
+    excludes = project.path_list(settings, "ARTICLE_EXCLUDES")
     excluded = {os.path.normpath(os.path.join(content, e)) for e in excludes}
-    for top in _names(settings, "ARTICLE_PATHS") or [""]:
+    for top in project.path_list(settings, "ARTICLE_PATHS") or [""]:
         for directory, subdirectories, names in os.walk(os.path.join(content, top)):
             subdirectories[:] = [
                 d for d in subdirectories
@@ -213,11 +213,6 @@ def _articles_newer_than(reference: Path, settings: Mapping[str, Any]) -> bool:
                 except OSError:
                     continue  # gone since listed: Pelican will say, if it matters
     return False
-
-
-def _names(settings: Mapping[str, Any], name: str) -> list[str]:
-    value = settings.get(name) or []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
 def _load_model(model: str) -> None:
