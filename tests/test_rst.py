@@ -118,6 +118,21 @@ def test_bad_rst_date_and_missing_title_are_errors_at_their_lines(tmp_path):
         assert "Document title missing" not in result.stderr  # Pelican's own words, once
 
 
+def test_rst_status_slug_and_date_errors_name_the_fields_as_rst_writes_them(tmp_path):
+    odd = tmp_path / "odd.rst"
+    odd.write_text(f"Odd\n###\n\n:status: publised\n:slug: ../x\n\n{PARA_A}\n")
+    undated = tmp_path / "undated.rst"
+    undated.write_text(f"Undated\n#######\n\n:summary: No date.\n\n{PARA_B}\n")
+    result = invoke_check(str(odd))
+    assert result.returncode == 2
+    assert f"{odd}:4: error: :status: 'publised' is not a status" in result.stderr
+    assert f"{odd}:5: error: :slug: '../x' would put the page outside" in result.stderr
+    result = invoke_check(str(undated))
+    assert result.returncode == 2
+    assert f"{undated}:4: error: no :date: metadata" in result.stderr
+    assert "or ':status: draft' while" in result.stderr
+
+
 @pytest.fixture(scope="module")
 def tiny_site(tmp_path_factory):
     """The project with its content replaced by one Markdown and one rST

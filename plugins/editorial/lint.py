@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -33,6 +34,22 @@ _ISO_DATE = re.compile(
 )
 # C0 controls (NUL included) and DEL; tab, newline, carriage return and form feed are text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+MARKDOWN, RST = "markdown", "rst"
+
+# A metadata field as messages and hints spell it, the Markdown way ("no
+# Tags:", "add 'Date: 2024-05-01'"): a capitalised key and its colon.
+_MARKDOWN_FIELD = re.compile(r"\b([A-Z][a-z]+(?:_[A-Z][a-z]+)*):(?=[\s'?)]|$)")
+
+
+def in_markup(text: str, markup: str) -> str:
+    """`text` (a message or hint, which spell fields as Markdown metadata:
+    "add 'Tags: a, b'") with the fields spelt as `markup` writes them:
+    reStructuredText's field list says ":tags: a, b"."""
+    if markup != RST:
+        return text
+    return _MARKDOWN_FIELD.sub(lambda m: f":{m.group(1).lower()}:", text)
+
 
 EMPTY_FILE = (
     "the file is empty; an article starts with 'Title: ...' and 'Date: ...' lines, "
@@ -143,7 +160,8 @@ def lint_rst(
     errors = control_characters(display, text)
     if not title.strip():
         errors.append(InputError(display, 1, RST_NO_TITLE))
-    return errors + lint_metadata(display, fields)
+    metadata = lint_metadata(display, fields)
+    return errors + [replace(e, message=in_markup(e.message, RST)) for e in metadata]
 
 
 def lint_metadata(display: str, meta: dict[str, tuple[int, str]]) -> list[InputError]:

@@ -29,9 +29,17 @@ from editorial.findings import (
     format_json,
     sort_diagnostics,
 )
-from editorial.lint import NO_DATE, RST_EMPTY_FILE, linked_folders, lint_article, lint_rst
+from editorial.lint import (
+    NO_DATE,
+    RST,
+    RST_EMPTY_FILE,
+    in_markup,
+    linked_folders,
+    lint_article,
+    lint_rst,
+)
 from editorial.rules import RULES, Context, describe_rules, run_rules
-from editorial.rules.article import RST, Article
+from editorial.rules.article import Article
 from editorial.rules.links import missing_targets
 from editorial.sources import parse_article, parse_rst, read_source
 
@@ -191,7 +199,8 @@ def undated(article: Article, settings: dict[str, Any]) -> list[InputError]:
         return []
     if not project.read_as_article(article.path, settings):
         return []
-    return [InputError(article.display, article.line_of("date"), NO_DATE)]
+    message = in_markup(NO_DATE, article.markup)
+    return [InputError(article.display, article.line_of("date"), message)]
 
 
 def content_root_for(target: Path, site_content: Path) -> Path:

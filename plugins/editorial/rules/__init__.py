@@ -17,7 +17,8 @@ from datetime import date
 from typing import Any
 
 from editorial.findings import ERROR, INFO, RULE_REPEATED_PARAGRAPH, WARNING, Diagnostic
-from editorial.rules.article import MARKDOWN, Article, in_markup
+from editorial.lint import MARKDOWN, in_markup
+from editorial.rules.article import Article
 
 
 @dataclass(frozen=True)

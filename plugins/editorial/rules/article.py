@@ -11,26 +11,11 @@ from pathlib import Path
 
 from dateutil import parser as date_parser
 
-from editorial.lint import metadata_lines
+from editorial.lint import MARKDOWN, metadata_lines
 from editorial.paragraphs import ParagraphRecord
 
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-
-
-MARKDOWN, RST = "markdown", "rst"
-
-# The metadata fields rule messages and hints name, as Markdown writes them.
-_MARKDOWN_FIELD = re.compile(r"\b(Summary|Category|Tags|Status|Date|Acknowledge_Repeats):")
-
-
-def in_markup(text: str, markup: str) -> str:
-    """`text` (a rule's message or hint, which spell fields as Markdown
-    metadata: "add 'Tags: a, b'") with the fields spelt as `markup` writes
-    them: reStructuredText's field list says ":tags: a, b"."""
-    if markup != RST:
-        return text
-    return _MARKDOWN_FIELD.sub(lambda m: f":{m.group(1).lower()}:", text)
 
 
 @dataclass
