@@ -119,16 +119,24 @@ def test_bad_metadata_is_refused_by_check_and_build(tmp_path, text, line, messag
     assert not (root / "output").exists()
 
 
-def test_a_draft_a_page_or_a_default_date_needs_no_date_line(tmp_path):
+def test_a_draft_a_skipped_file_a_page_or_a_default_date_needs_no_date_line(tmp_path):
     root = copy_project(tmp_path / "site")
     (root / "content/2024/draft.md").write_text("Title: D\nStatus: draft\n\nBody.\n")
+    (root / "content/2024/skipped.md").write_text("Title: S\nStatus: skip\n\nBody.\n")
     (root / "content/pages/colophon.md").write_text("Title: Colophon\n\nBody.\n")
     assert run_check(root, [], read_settings(root), display_root=root).errors == []
+    from editorial.commands.build import build
+
+    assert build(root, out=io.StringIO()) == 0  # and Pelican builds them as they are
     (root / "content/2024/undated.md").write_text("Title: U\n\nBody.\n")
+    # Pelican skips only 'skip' as written: 'Skip' is read, and needs a date.
+    (root / "content/2024/skip-capital.md").write_text("Title: K\nStatus: Skip\n\nBody.\n")
     settings = read_settings(root)
     assert [e.path for e in run_check(root, [], settings, display_root=root).errors] == [
-        "content/2024/undated.md"
+        "content/2024/skip-capital.md",
+        "content/2024/undated.md",
     ]
+    assert build(root, out=io.StringIO()) == 1
     settings["DEFAULT_DATE"] = "fs"  # Pelican dates it by the file's time
     assert run_check(root, [], settings, display_root=root).errors == []
 

@@ -194,8 +194,13 @@ def _read_rst(
 def undated(article: Article, settings: dict[str, Any]) -> list[InputError]:
     """A published article without a date, which Pelican would skip ("could
     not find information about 'date'"). A draft is dated when it is built,
-    DEFAULT_DATE dates every article, and pages need no date."""
-    if article.value("date") or article.is_draft or settings.get("DEFAULT_DATE"):
+    a skipped file is not built, DEFAULT_DATE dates every article, and pages
+    need no date."""
+    if article.value("date") or settings.get("DEFAULT_DATE"):
+        return []
+    status = article.value("status")
+    # Pelican reads any case for draft, but skips a file only on 'skip' as written.
+    if status.lower() == "draft" or status == "skip":
         return []
     if not project.read_as_article(article.path, settings):
         return []
