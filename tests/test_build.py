@@ -4,6 +4,7 @@ import io
 import re
 import subprocess
 import sys
+from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
@@ -214,3 +215,34 @@ def test_a_failed_build_in_this_process_leaves_the_next_sitemap_right(tmp_path):
     locs = [loc.text for loc in ET.parse(sitemap).findall("s:url/s:loc", ns)]
     assert locs and all(loc.startswith("https://x.example/") for loc in locs)
     assert not any(".." in loc for loc in locs)
+
+
+def test_summaries_cut_from_the_body_leave_the_paragraph_anchors_on_the_article(tmp_path):
+    """Without a Summary:, Pelican cuts one from the body, paragraph anchors
+    included: on a listing, two such cards would both carry id="para-1"."""
+    root = copy_project(tmp_path / "project")
+    (root / "content" / "2025").mkdir()
+    for n in (1, 2):
+        (root / "content" / "2025" / f"no-summary-{n}.md").write_text(
+            f"Title: No summary {n}\nDate: 2025-0{n}-01\nCategory: Tests\nTags: summaries\n\n"
+            f"Meta answered the ministry in a letter, paragraph one of article {n}.\n\n"
+            "A second paragraph, long enough to be one of the article's paragraphs.\n"
+        )
+    assert build(root, out=io.StringIO()) == 0
+    output = root / "output"
+
+    def parsed(page: str) -> BeautifulSoup:
+        return BeautifulSoup((output / page).read_text(), "html.parser")
+
+    for page in output.rglob("*.html"):
+        ids = [tag["id"] for tag in parsed(str(page.relative_to(output))).find_all(id=True)]
+        assert len(ids) == len(set(ids)), f"{page.relative_to(output)} repeats an id"
+    # The summaries' entity links are resolved for each listing's own depth.
+    for listing, url in (("index.html", "/"), ("tag/summaries/index.html", "/tag/summaries/")):
+        cards = [c for c in parsed(listing).select(".article-card__summary")
+                 if "ministry in a letter" in c.text]  # fmt: skip
+        assert len(cards) == 2
+        targets = {urljoin(url, a["href"]) for card in cards for a in card.select("a.entity")}
+        assert targets == {"/entities/meta/"}
+    # The anchor stays where it belongs.
+    assert parsed("2025/no-summary-1/index.html").find("p", id="para-1") is not None
