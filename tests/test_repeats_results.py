@@ -121,3 +121,26 @@ def test_a_build_whose_findings_are_known_does_not_load_the_detector(tmp_path):
 
     assert run() == ["1", "editorial.repeats.detect", "numpy", "onnxruntime"]
     assert run() == ["1"]
+
+
+def test_the_findings_of_a_few_inputs_are_kept_side_by_side(tmp_path, counted):
+    """`invoke check FILE` between two builds, or the two detections of a build
+    with an article over the paragraph limit, do not evict each other."""
+    settings = RepeatSettings(semantic=False, cache_dir=str(tmp_path))
+    inputs = [documents(), documents(SENTENCE.replace("Tuesday", "Monday"))]
+    for _ in range(3):
+        for docs in inputs:
+            find_repeats(docs, settings)
+    assert len(counted) == 2
+
+
+def test_a_site_with_an_article_over_the_limit_reads_its_findings_back(tmp_path, counted):
+    from editorial import site
+
+    settings = {"PATH": str(tmp_path), "EDITORIAL_CACHE_DIR": str(tmp_path / "cache"),
+                "EDITORIAL_REPEATS_MAX_PARAGRAPHS": 1}  # fmt: skip
+    sources = [site.Source(d.path, (d.path, d.path), d, frozenset()) for d in documents()]
+    first = site.review_sources(sources, settings)
+    assert len(counted) == 2  # over the limit: semantic without it, lexical with it
+    assert site.review_sources(sources, settings) == first
+    assert len(counted) == 2  # both read back

@@ -6,7 +6,9 @@ preview is rebuilt after a change elsewhere. The findings are a function of
 the documents (paths, and each paragraph's ordinal, line and text, in
 order), the settings, the model's identity and the detector's code, so they
 are stored under a digest of all of these, in the same sqlite file as the
-embeddings (table ``results``), one row per cache file: the latest. A build
+embeddings (table ``results``), the latest KEEP of them: a build runs two
+detections when an article is over the paragraph limit (site.py), and
+`invoke check FILE` one of its own, which must not evict the build's. A build
 whose digest matches reads its findings back without importing the detector
 (numpy, onnxruntime: about 2% of a warm build of 1,000 articles) or loading
 the model; any change to any of these misses and detects afresh.
@@ -117,14 +119,22 @@ def load(db: sqlite3.Connection | None, digest: str) -> list[Finding] | None:
     return None if row is None else [_finding(item) for item in json.loads(row[0])]
 
 
+KEEP = 4  # stored findings, the latest first
+
+
 def store(db: sqlite3.Connection | None, digest: str, findings: Sequence[Finding]) -> None:
     if db is None:
         return
     payload = json.dumps([dataclasses.asdict(f) for f in findings])  # scores unrounded
     try:
         db.execute("CREATE TABLE IF NOT EXISTS results (digest TEXT PRIMARY KEY, findings TEXT)")
-        db.execute("DELETE FROM results")
-        db.execute("INSERT INTO results VALUES (?, ?)", (digest, payload))
+        # REPLACE gives the row a new rowid: rowids order the rows by last use.
+        db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (digest, payload))
+        db.execute(
+            "DELETE FROM results WHERE rowid NOT IN "
+            "(SELECT rowid FROM results ORDER BY rowid DESC LIMIT ?)",
+            (KEEP,),
+        )
         db.commit()
     except sqlite3.Error:
         pass  # a cache that cannot be written costs time, never the build
