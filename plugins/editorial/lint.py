@@ -124,6 +124,12 @@ def field_lines(source_path: str | Path) -> dict[str, int]:
         return {}
     if not is_rst(Path(source_path)):
         return {key: number for key, (number, _) in metadata_lines(text).items()}
+    return rst_field_lines(text)
+
+
+def rst_field_lines(text: str) -> dict[str, int]:
+    """The line of each `:key: value` field of reStructuredText `text`, by
+    lowercased key (its first occurrence)."""
     found: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):
         match = _RST_FIELD.match(line)

@@ -25,6 +25,7 @@ from docutils.utils import SystemMessage
 from pelican.readers import PelicanHTMLWriter, RstReader
 
 from editorial.findings import InputError
+from editorial.lint import rst_field_lines
 from editorial.paragraphs import META_KEY, ParagraphRecord, paragraph_anchor
 
 # docutils' report of a problem: "path:12: (WARNING/2) Title underline too short."
@@ -124,7 +125,7 @@ def docinfo_fields(document: nodes.document | None, text: str = "") -> dict[str,
     found: dict[str, tuple[int, str]] = {}
     if document is None:
         return found
-    lines = text.splitlines()
+    lines = rst_field_lines(text)
     for docinfo in document.findall(nodes.docinfo):
         for element in docinfo.children:
             if element.tagname == "field":
@@ -132,14 +133,9 @@ def docinfo_fields(document: nodes.document | None, text: str = "") -> dict[str,
             else:
                 name, value = element.tagname, element.astext()
             name = name.lower()
-            line = element.line or _field_line(lines, name)
+            line = element.line or lines.get(name, 0)
             found[name] = (line, " ".join(value.split()))
     return found
-
-
-def _field_line(lines: list[str], name: str) -> int:
-    marker = re.compile(rf"^\s*:{re.escape(name)}:", re.IGNORECASE)
-    return next((n for n, line in enumerate(lines, 1) if marker.match(line)), 0)
 
 
 def rst_error(error: Exception, display: str) -> InputError:
