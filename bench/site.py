@@ -57,7 +57,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from bench import ROOT
 from bench.corpus import Corpus, make_site, split_sentences
@@ -121,7 +121,7 @@ def build(
     The peak RSS comes from /usr/bin/time when installed: Linux starts a
     child's peak RSS from its parent's, so wait4's figure for a direct child
     is never below this process's own peak (a small one here, see warmup)."""
-    env = {**os.environ, "BENCH_SITE": str(site), "BENCH_CACHE": str(cache or site / "cache")}
+    env = build_env(site, cache or site / "cache")
     command = [sys.executable, "-m", "pelican", str(site / "content"),
                "-s", str(settings_file), "-o", str(output), "-q"]  # fmt: skip
     log = output.with_name(output.name + ".log")
@@ -144,12 +144,21 @@ def build(
     return Run(seconds, rss)
 
 
+def build_env(site: Path, cache: Path) -> dict[str, str]:
+    """The environment of a build of ``site``: the fixtures' settings read
+    the site and the embedding cache from it."""
+    return {**os.environ, "BENCH_SITE": str(site), "BENCH_CACHE": str(cache)}
+
+
+Measured = TypeVar("Measured")
+
+
 def alternate(
-    rounds: int, run_one: Callable[[str, int], Run], names: Sequence[str] = tuple(CONFIGS)
-) -> dict[str, list[Run]]:
+    rounds: int, run_one: Callable[[str, int], Measured], names: Sequence[str] = tuple(CONFIGS)
+) -> dict[str, list[Measured]]:
     """``rounds`` rounds of the configurations ``names``: in their order in
     even rounds, reversed in odd ones (a slow spell then hurts none more)."""
-    runs: dict[str, list[Run]] = {name: [] for name in names}
+    runs: dict[str, list[Measured]] = {name: [] for name in names}
     names = list(names)
     for round_ in range(rounds):
         for name in names if round_ % 2 == 0 else names[::-1]:
@@ -215,27 +224,40 @@ def full_builds(
     return alternate(rounds, one, list(settings))
 
 
-def rebuilds(
-    site: Path, article: Path, cache: Path, rounds: int, out: TextIO
-) -> dict[str, list[Run]]:
-    """Both configurations' rebuilds after an edit of ``article``, restored after."""
+def alternate_edited(
+    article: Path, rounds: int, run_one: Callable[[str, int], Measured]
+) -> dict[str, list[Measured]]:
+    """`alternate` both configurations, a sentence of ``article`` rewritten
+    before each round (new text each round, so the pipeline must embed it),
+    the article restored after."""
     original = article.read_text(encoding="utf-8")
     nonce = f"{random.SystemRandom().getrandbits(40):x}"  # never seen by the cache before
-    edits: dict[int, bool] = {}
+    edits: set[int] = set()
 
-    def one(name: str, round_: int) -> Run:
+    def one(name: str, round_: int) -> Measured:
         if round_ not in edits:
             article.write_text(edited(original, f"{nonce}-{round_}"), encoding="utf-8")
-            edits[round_] = True
-        run = build(CONFIGS[name], site, site / f"out-{name}", cache=cache)
-        print(f"  rebuild after an edit, round {round_ + 1}: {name:<8} {run.seconds:6.2f} s",
-              file=out, flush=True)  # fmt: skip
-        return run
+            edits.add(round_)
+        return run_one(name, round_)
 
     try:
         return alternate(rounds, one)
     finally:
         article.write_text(original, encoding="utf-8")
+
+
+def rebuilds(
+    site: Path, article: Path, cache: Path, rounds: int, out: TextIO
+) -> dict[str, list[Run]]:
+    """Both configurations' rebuilds after an edit of ``article``, restored after."""
+
+    def one(name: str, round_: int) -> Run:
+        run = build(CONFIGS[name], site, site / f"out-{name}", cache=cache)
+        print(f"  rebuild after an edit, round {round_ + 1}: {name:<8} {run.seconds:6.2f} s",
+              file=out, flush=True)  # fmt: skip
+        return run
+
+    return alternate_edited(article, rounds, one)
 
 
 def check_outputs(site: Path) -> tuple[list[str], str]:
@@ -323,13 +345,18 @@ def measure(
             f"rebuild after one edit {edit_ratio:.2f} x stock ({verdicts[1]})"]  # fmt: skip
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
-    parser = argparse.ArgumentParser(prog="invoke bench.site", description=__doc__.splitlines()[0])
+def site_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the synthetic site and where it lives."""
     parser.add_argument("--articles", type=int, default=1000, help="synthetic articles (1000)")
     parser.add_argument("--aliases", type=int, default=20000, help="registry forms (20000)")
+    parser.add_argument("--workdir", default=str(ROOT / ".bench"), help="work dir (.bench)")
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
+    parser = argparse.ArgumentParser(prog="invoke bench.site", description=__doc__.splitlines()[0])
+    site_arguments(parser)
     parser.add_argument("--rounds", type=int, default=5, help="rounds of timed builds (5)")
     parser.add_argument("--also", type=int, default=5000, help="a second size; 0: none (5000)")
-    parser.add_argument("--workdir", default=str(ROOT / ".bench"), help="work dir (.bench)")
     parser.add_argument(
         "--parts", action="store_true", help="full builds also without entity linking"
     )

@@ -33,8 +33,6 @@ import functools
 import gc
 import importlib
 import json
-import os
-import random
 import runpy
 import statistics
 import subprocess
@@ -80,6 +78,8 @@ PELICAN_STAGES = [
     ("content rendered, links resolved", "pelican.contents", "Content", "get_content"),
     ("every file written (Writer.write_file)", "pelican.writers", "Writer", "write_file"),
 ]  # fmt: skip
+# bench.site's configurations. bench.site is imported by the driver only:
+# the build process loads nothing before the build but what it times.
 CONFIGS = ("stock", "pipeline")
 
 
@@ -163,12 +163,13 @@ def run_build(
 
 
 def _one_build(name: str, site: Path, cache: Path, rebuild: bool) -> dict[str, float]:
-    from bench.site import CONFIGS
+    from bench import site as site_bench
 
     with tempfile.TemporaryDirectory() as scratch:
         result = Path(scratch) / "stages.json"
-        env = {**os.environ, "BENCH_SITE": str(site), "BENCH_CACHE": str(cache)}
-        command = [sys.executable, "-m", "bench.stages", "--run", str(CONFIGS[name]), str(site),
+        env = site_bench.build_env(site, cache)
+        settings_file = site_bench.CONFIGS[name]
+        command = [sys.executable, "-m", "bench.stages", "--run", str(settings_file), str(site),
                    str(site / f"out-{name}"), str(result)]  # fmt: skip
         if name != "stock":
             command += ["--plugin", *(["--detector"] if rebuild else [])]
@@ -198,55 +199,58 @@ def table(runs: dict[str, list[dict[str, float]]], out: TextIO) -> None:
 
 
 def measure(site: Path, cache: Path, rounds: int, article: Path | None, out: TextIO) -> None:
-    """``rounds`` rounds of both configurations; with ``article``, each round
-    first rewrites a sentence of it (new text each round), restored after."""
-    from bench.site import edited
+    """``rounds`` rounds of both configurations, alternating; with ``article``,
+    each round first rewrites a sentence of it (restored after)."""
+    from bench import site as site_bench
 
-    original = article.read_text(encoding="utf-8") if article else ""
-    nonce = f"{random.SystemRandom().getrandbits(40):x}"  # never seen by the cache before
-    runs: dict[str, list[dict[str, float]]] = {name: [] for name in CONFIGS}
-    try:
-        for round_ in range(rounds):
-            if article:
-                article.write_text(edited(original, f"{nonce}-{round_}"), encoding="utf-8")
-            for name in CONFIGS if round_ % 2 == 0 else CONFIGS[::-1]:
-                runs[name].append(_one_build(name, site, cache, rebuild=article is not None))
-            print(f"  round {round_ + 1} of {rounds} done", file=out, flush=True)
-    finally:
-        if article:
-            article.write_text(original, encoding="utf-8")
+    def one(name: str, round_: int) -> dict[str, float]:
+        stages = _one_build(name, site, cache, rebuild=article is not None)
+        print(f"  round {round_ + 1} of {rounds}: {name} built", file=out, flush=True)
+        return stages
+
+    if article:
+        runs = site_bench.alternate_edited(article, rounds, one)
+    else:
+        runs = site_bench.alternate(rounds, one)
     what = f"a rebuild after editing {article.name}" if article else "a full build"
     print(f"\nSeconds of {what}, medians of {rounds} builds each:", file=out)
     table(runs, out)
 
 
+def _build_process(argv: Sequence[str]) -> int:
+    """``--run SETTINGS SITE OUTPUT RESULT [--plugin] [--detector]``: one
+    timed build, in the process _one_build starts (nothing else imported)."""
+    parser = argparse.ArgumentParser(prog="python -m bench.stages --run")
+    parser.add_argument("paths", nargs=4, metavar="PATH")
+    parser.add_argument("--plugin", action="store_true")
+    parser.add_argument("--detector", action="store_true")
+    args = parser.parse_args(argv)
+    run_build(*args.paths, plugin=args.plugin, detector=args.detector)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--run"]:
+        return _build_process(argv[1:])
+    from bench import site as site_bench
+    from bench.corpus import make_site
+
     parser = argparse.ArgumentParser(
         prog="invoke bench.stages", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--articles", type=int, default=1000, help="synthetic articles (1000)")
-    parser.add_argument("--aliases", type=int, default=20000, help="registry forms (20000)")
+    site_bench.site_arguments(parser)
     parser.add_argument("--rounds", type=int, default=3, help="builds of each configuration (3)")
-    parser.add_argument("--workdir", default=str(ROOT / ".bench"), help="work dir (.bench)")
     parser.add_argument(
         "--rebuild", action="store_true", help="rebuilds after one edit, detector stages too"
     )
-    parser.add_argument("--run", nargs=4, help=argparse.SUPPRESS)  # inside one build
-    parser.add_argument("--plugin", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--detector", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.run:
-        run_build(*args.run, plugin=args.plugin, detector=args.detector)
-        return 0
-    from bench.corpus import make_site
-    from bench.site import warm_up
-
     workdir = Path(args.workdir).resolve()
     site, cache = workdir / f"site-{args.articles}-{args.aliases}", workdir / "cache"
     corpus = make_site(ROOT, site, articles=args.articles, aliases=args.aliases)
     print(f"Where a build's time goes: {args.articles:,} articles, registry of "
           f"{args.aliases:,} names; site {site}", file=out, flush=True)  # fmt: skip
-    warm_up(site, cache, out)
+    site_bench.warm_up(site, cache, out)
     article = corpus.articles[len(corpus.articles) // 2] if args.rebuild else None
     measure(site, cache, args.rounds, article, out)
     return 0

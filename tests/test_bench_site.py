@@ -190,3 +190,22 @@ def test_an_edit_rewrites_one_sentence_of_one_paragraph():
     assert [a == b for a, b in zip(before, after, strict=True)] == [True, True, True, False]
     assert after[3].startswith("In a later revision, marked abc-1,")
     assert after[3].endswith("Ten eleven.\n")
+
+
+def test_edited_rounds_share_one_new_edit_and_restore_the_article(tmp_path):
+    article = tmp_path / "a.md"
+    original = "Title: T\n\nOne two. Three four.\n\nFive six. Seven.\n\nEight nine. Ten eleven.\n"
+    article.write_text(original, encoding="utf-8")
+    seen: dict[str, list[str]] = {}
+
+    def one(name: str, round_: int) -> str:
+        seen.setdefault(name, []).append(article.read_text(encoding="utf-8"))
+        if round_ == 2:
+            raise RuntimeError("a build failed")
+        return name
+
+    with pytest.raises(RuntimeError):
+        bench_site.alternate_edited(article, 3, one)
+    assert article.read_text(encoding="utf-8") == original  # restored, even after a failure
+    assert seen["stock"][:2] == seen["pipeline"][:2]  # both configurations build one edit
+    assert len({*seen["stock"], original}) == 4  # each round a new one
