@@ -198,9 +198,8 @@ def undated(article: Article, settings: dict[str, Any]) -> list[InputError]:
     need no date."""
     if article.value("date") or settings.get("DEFAULT_DATE"):
         return []
-    status = article.value("status")
     # Pelican reads any case for draft, but skips a file only on 'skip' as written.
-    if status.lower() == "draft" or status == "skip":
+    if article.is_draft or article.value("status") == "skip":
         return []
     if not project.read_as_article(article.path, settings):
         return []
